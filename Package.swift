@@ -1,0 +1,46 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// cim — City Information Model spatial database and analysis engine.
+/// Module layout and dependency direction: see README.md ("Architecture").
+let package = Package(
+    name: "cim",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "cim", targets: ["cim"]),
+        .library(name: "CIMAnalysis", targets: ["CIMAnalysis"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C libraries from Debian's packages, found through pkg-config.
+        .systemLibrary(name: "CGEOS", path: "Sources/CGEOS", pkgConfig: "geos", providers: [.apt(["libgeos-dev"])]),
+        .systemLibrary(name: "CPROJ", path: "Sources/CPROJ", pkgConfig: "proj", providers: [.apt(["libproj-dev"])]),
+        .systemLibrary(name: "CGDAL", path: "Sources/CGDAL", pkgConfig: "gdal", providers: [.apt(["libgdal-dev"])]),
+
+        // Swift wrappers over GEOS and PROJ. No C type escapes this module.
+        .target(name: "CIMGeometry", dependencies: ["CGEOS", "CPROJ", "CIMIndex"]),
+        // Pure-Swift packed R-tree over flat envelope arrays (and the Envelope type every module shares).
+        .target(name: "CIMIndex"),
+        // The spatial database: GeoPackage through GDAL/OGR, import, snapshots.
+        .target(name: "CIMStore", dependencies: ["CIMGeometry", "CIMIndex", "CGDAL"]),
+        // Walk graph, snapping, bounded multi-source Dijkstra.
+        .target(name: "CIMNetwork", dependencies: ["CIMGeometry", "CIMIndex", "CIMStore"]),
+        // Analyses on snapshots: coverage, complete communities, drainage, indicators.
+        .target(name: "CIMAnalysis", dependencies: ["CIMGeometry", "CIMIndex", "CIMStore", "CIMNetwork"]),
+        // Command-line front end.
+        .target(name: "CIMCommands", dependencies: [
+            "CIMGeometry", "CIMIndex", "CIMStore", "CIMNetwork", "CIMAnalysis",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "cim", dependencies: ["CIMCommands"]),
+
+        .testTarget(name: "CIMGeometryTests", dependencies: ["CIMGeometry"]),
+        .testTarget(name: "CIMIndexTests", dependencies: ["CIMIndex"]),
+        .testTarget(name: "CIMStoreTests", dependencies: ["CIMStore", "CIMGeometry"]),
+        .testTarget(name: "CIMAnalysisTests", dependencies: ["CIMAnalysis", "CIMStore", "CIMGeometry", "CIMIndex"]),
+        .testTarget(name: "CLITests", dependencies: ["cim"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,17 @@
+import ArgumentParser
+
+/// The `cim` root command.
+public struct CIMCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "cim",
+        abstract: "City Information Model spatial database and analysis engine for the city health check (城市体检).",
+        discussion: """
+        A store is one GeoPackage holding the bundle layers (buildings, facilities, roads, pipes, pipe_nodes, \
+        areas, waterlogging) in one projected metric CRS. Import your data, then ask the standard's questions.
+        """,
+        version: "0.1.0",
+        subcommands: [ImportCommand.self, InfoCommand.self, QueryCommand.self, ExportCommand.self, CoverageCommand.self]
+    )
+
+    public init() {}
+}

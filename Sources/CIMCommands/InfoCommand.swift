@@ -1,0 +1,55 @@
+import ArgumentParser
+import CIMStore
+import Foundation
+
+/// `cim info STORE`: layers, counts, CRS, extent, attribute completeness, provenance.
+struct InfoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "info",
+        abstract: "Describe a store: layers, feature counts, CRS, extent, attribute completeness and provenance."
+    )
+
+    @Argument(help: "The store (.gpkg).") var store: String
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let store = try Store.open(self.store)
+        print(SummaryRenderer.render(try Self.summary(store), as: output.resolved), terminator: "")
+    }
+
+    static func summary(_ store: Store) throws -> [SummaryTable] {
+        let metadata = try store.metadata()
+        var about = SummaryTable(title: "Store \(store.path)", key: "store", headers: ["key", "value"])
+        about.rows.append([.text("crs"), .text(store.crs?.description ?? "none yet")])
+        for key in metadata.keys.sorted() where key != "crs" { about.rows.append([.text(key), .text(metadata[key] ?? "")]) }
+        about.rows.append([.text("gdal"), .text(Store.gdalVersion)])
+
+        var layers = SummaryTable(title: "Layers", key: "layers", headers: ["layer", "geometry", "features", "min_x", "min_y", "max_x", "max_y"])
+        for name in store.layerNames {
+            let e = store.extent(name)
+            layers.rows.append([.text(name), .text(store.geometryTypeName(name) ?? ""), .int(store.featureCount(name) ?? 0),
+                                e.map { .real($0.minX, digits: 1) } ?? .null, e.map { .real($0.minY, digits: 1) } ?? .null,
+                                e.map { .real($0.maxX, digits: 1) } ?? .null, e.map { .real($0.maxY, digits: 1) } ?? .null])
+        }
+        var completeness = SummaryTable(title: "Attribute completeness (share of features with a value)", key: "completeness",
+                                        headers: ["layer", "field", "with_value", "features", "share_%"])
+        for name in store.layerNames where BundleLayer.named(name) != nil {
+            for c in try store.completeness(name) where c.field != "id" {
+                completeness.rows.append([.text(name), .text(c.field), .int(c.nonNull), .int(c.total), .real(c.share * 100, digits: 1)])
+            }
+        }
+        var tables = [about, layers, completeness]
+        for (layer, field) in [("buildings", "use"), ("facilities", "category"), ("pipes", "kind"), ("areas", "kind")] where store.hasLayer(layer) {
+            var values = SummaryTable(title: "\(layer).\(field)", key: "\(layer)_\(field)", headers: [field, "features"])
+            values.rows = try store.valueCounts(layer, field: field).map { [.text($0.value ?? "(null)"), .int($0.count)] }
+            tables.append(values)
+        }
+        var provenance = SummaryTable(title: "Provenance", key: "provenance",
+                                      headers: ["layer", "source", "source_layer", "source_crs", "imported_at", "features", "repaired", "rejected"])
+        provenance.rows = try store.layerRecords().map {
+            [.text($0.layer), .text($0.source), .text($0.sourceLayer), .text($0.sourceCRS), .text($0.importedAt), .int($0.features), .int($0.repaired), .int($0.rejected)]
+        }
+        tables.append(provenance)
+        return tables
+    }
+}

@@ -1,0 +1,83 @@
+/// The CIM bundle (v1): the layers a store holds, their geometry kinds and fields (see README, "Bundle schema").
+
+/// A field's storage type.
+public enum FieldType: String, Sendable, Codable {
+    case integer, real, text
+}
+
+/// A field of a layer.
+public struct FieldSpec: Sendable, Hashable {
+    public var name: String
+    public var type: FieldType
+    public init(_ name: String, _ type: FieldType) { self.name = name; self.type = type }
+}
+
+/// Which geometries a layer accepts.
+public enum GeometryKind: String, Sendable {
+    /// Polygon or MultiPolygon, stored as MultiPolygon.
+    case polygonal
+    /// LineString; MultiLineStrings are split into one feature per part.
+    case linear
+    /// Point; MultiPoints are split into one feature per part.
+    case point
+    /// Point or Polygon/MultiPolygon (facilities), stored as generic geometry.
+    case pointOrPolygonal
+}
+
+/// A bundle layer: its name, geometry kind and fields (`id` first).
+public struct BundleLayer: Sendable, Hashable {
+    public var name: String
+    public var geometry: GeometryKind
+    public var fields: [FieldSpec]
+
+    public static let buildings = BundleLayer(name: "buildings", geometry: .polygonal, fields: [
+        FieldSpec("id", .text), FieldSpec("floors", .integer), FieldSpec("height", .real),
+        FieldSpec("use", .text), FieldSpec("year", .integer),
+    ])
+    public static let facilities = BundleLayer(name: "facilities", geometry: .pointOrPolygonal, fields: [
+        FieldSpec("id", .text), FieldSpec("category", .text), FieldSpec("name", .text),
+    ])
+    public static let roads = BundleLayer(name: "roads", geometry: .linear, fields: [
+        FieldSpec("id", .text), FieldSpec("class", .text), FieldSpec("walkable", .integer),
+    ])
+    public static let pipes = BundleLayer(name: "pipes", geometry: .linear, fields: [
+        FieldSpec("id", .text), FieldSpec("kind", .text), FieldSpec("diameter_mm", .real),
+        FieldSpec("up_invert", .real), FieldSpec("down_invert", .real),
+    ])
+    public static let pipeNodes = BundleLayer(name: "pipe_nodes", geometry: .point, fields: [
+        FieldSpec("id", .text), FieldSpec("kind", .text), FieldSpec("ground_z", .real), FieldSpec("invert_z", .real),
+    ])
+    public static let areas = BundleLayer(name: "areas", geometry: .polygonal, fields: [
+        FieldSpec("id", .text), FieldSpec("kind", .text), FieldSpec("name", .text),
+    ])
+    public static let waterlogging = BundleLayer(name: "waterlogging", geometry: .point, fields: [
+        FieldSpec("id", .text), FieldSpec("name", .text),
+    ])
+
+    /// All bundle layers in import order.
+    public static let all: [BundleLayer] = [buildings, facilities, roads, pipes, pipeNodes, areas, waterlogging]
+
+    /// The bundle layer with this name.
+    public static func named(_ name: String) -> BundleLayer? { all.first { $0.name == name } }
+
+    /// The field with this name.
+    public func field(_ name: String) -> FieldSpec? { fields.first { $0.name == name } }
+
+    /// Allowed values of enumerated text fields (others are mapped to the fallback, and counted).
+    public var allowedValues: [String: (values: Set<String>, fallback: String)] {
+        switch name {
+        case "buildings": return ["use": (["residential", "commercial", "public", "industrial", "mixed", "other", "unknown"], "unknown")]
+        case "pipes": return ["kind": (["storm", "sewer", "combined", "water", "other"], "other")]
+        case "pipe_nodes": return ["kind": (["manhole", "outfall", "plant", "pump", "inlet"], "manhole")]
+        case "areas": return ["kind": (["district", "community", "builtup"], "community")]
+        default: return [:]
+        }
+    }
+}
+
+/// Names of the store's own tables.
+enum StoreTables {
+    static let metadata = "cim_metadata"
+    static let layers = "cim_layers"
+    static let issues = "cim_import_issues"
+}

@@ -1,0 +1,107 @@
+import CGDAL
+import CIMGeometry
+import CIMIndex
+import Foundation
+
+/// A query of one layer: a window, a distance from a point, an attribute equality, a limit.
+public struct LayerQuery: Sendable {
+    public var bbox: Envelope?
+    public var near: (x: Double, y: Double)?
+    public var within: Double?
+    public var equals: [(field: String, value: String)]
+    public var limit: Int?
+    public init(bbox: Envelope? = nil, near: (x: Double, y: Double)? = nil, within: Double? = nil,
+                equals: [(field: String, value: String)] = [], limit: Int? = nil) {
+        self.bbox = bbox
+        self.near = near
+        self.within = within
+        self.equals = equals
+        self.limit = limit
+    }
+}
+
+/// The answer of a ``LayerQuery``: matching features and, for a `near` query, their distances.
+public struct QueryResult: Sendable {
+    public var table: FeatureTable
+    public var distances: [Double]?
+}
+
+extension Store {
+    /// Answers a query through GeoPackage's R-tree (`OGR_L_SetSpatialFilterRect` on the window, or on the
+    /// point's box grown by the distance), an attribute filter (`OGR_L_SetAttributeFilter`), then exact
+    /// GEOS distances for `near`; `near` results are sorted by distance, others by fid.
+    public func query(_ layerName: String, _ query: LayerQuery) throws -> QueryResult {
+        guard let layer = dataset.layer(named: layerName) else {
+            throw StoreError("no such layer", file: path, layer: layerName, hint: "layers here: \(layerNames.joined(separator: ", "))")
+        }
+        let specs = fields(layerName)
+        var clauses: [String] = []
+        for (field, value) in query.equals {
+            guard let spec = specs.first(where: { $0.name == field }) else {
+                throw StoreError("the layer has no field '\(field)'", file: path, layer: layerName,
+                                 hint: "fields: \(specs.map(\.name).joined(separator: ", "))")
+            }
+            if spec.type == .text { clauses.append("\"\(field)\" = '\(sqlEscape(value))'") }
+            else {
+                guard Double(value) != nil else { throw StoreError("'\(value)' is not a number for field '\(field)'", file: path, layer: layerName) }
+                clauses.append("\"\(field)\" = \(value)")
+            }
+        }
+        if query.near != nil && query.within == nil {
+            throw StoreError("--near needs --within METRES", file: path, layer: layerName)
+        }
+        var window = query.bbox
+        if let near = query.near, let d = query.within {
+            let box = Envelope(minX: near.x - d, minY: near.y - d, maxX: near.x + d, maxY: near.y + d)
+            window = window.map { Envelope(minX: max($0.minX, box.minX), minY: max($0.minY, box.minY), maxX: min($0.maxX, box.maxX), maxY: min($0.maxY, box.maxY)) } ?? box
+        }
+        GDAL.reset()
+        if let w = window { OGR_L_SetSpatialFilterRect(layer, w.minX, w.minY, w.maxX, w.maxY) } else { OGR_L_SetSpatialFilter(layer, nil) }
+        guard OGR_L_SetAttributeFilter(layer, clauses.isEmpty ? nil : clauses.joined(separator: " AND ")) == OGRERR_NONE else {
+            throw StoreError("bad filter: \(GDAL.lastError("OGR_L_SetAttributeFilter"))", file: path, layer: layerName)
+        }
+        defer { OGR_L_SetSpatialFilter(layer, nil); OGR_L_SetAttributeFilter(layer, nil) }
+
+        var geometries = GeometryColumn()
+        var values = [[String?]](repeating: [], count: specs.count)
+        var fids: [Int64] = []
+        var distances: [Double] = []
+        let context = GEOSContext.current
+        let point = try query.near.map { try Geometry(x: $0.x, y: $0.y, context: context) }
+        var buffer = [UInt8](repeating: 0, count: 1024)
+        OGR_L_ResetReading(layer)
+        let unordered = query.near == nil
+        while let feature = OGR_L_GetNextFeature(layer) {
+            defer { OGR_F_Destroy(feature) }
+            guard let geometry = OGR_F_GetGeometryRef(feature) else { continue }
+            let size = Int(OGR_G_WkbSizeEx(geometry))
+            if buffer.count < size { buffer = [UInt8](repeating: 0, count: size * 2) }
+            _ = buffer.withUnsafeMutableBytes { OGR_G_ExportToIsoWkb(geometry, wkbNDR, $0.baseAddress) }
+            var single = GeometryColumn()
+            try buffer.withUnsafeBytes { try single.appendWKB(UnsafeRawBufferPointer(rebasing: $0[0 ..< size])) }
+            if let point, let limit = query.within {
+                let d = try point.distance(to: single.geometry(0, context: context))
+                guard d <= limit else { continue }
+                distances.append(d)
+            }
+            geometries.append(single, feature: 0)
+            fids.append(OGR_F_GetFID(feature))
+            for k in specs.indices { values[k].append(fieldString(feature, Int32(k))) }
+            if unordered, let limit = query.limit, fids.count >= limit { break }
+        }
+        var order = Array(fids.indices)
+        if !unordered { order.sort { (distances[$0], fids[$0]) < (distances[$1], fids[$1]) } }
+        if let limit = query.limit, order.count > limit { order = Array(order.prefix(limit)) }
+        let columns = specs.enumerated().map { k, spec -> AttributeColumn in
+            let picked = order.map { values[k][$0] }
+            switch spec.type {
+            case .integer: return AttributeColumn(spec.name, .integer(picked.map { $0.flatMap { Int64($0) } }))
+            case .real: return AttributeColumn(spec.name, .real(picked.map { $0.flatMap { Double($0) } }))
+            case .text: return AttributeColumn(spec.name, .text(picked))
+            }
+        }
+        let table = FeatureTable(name: layerName, geometryType: nil, geometries: geometries.subset(order), columns: columns, crs: crs,
+                                 fids: order.map { fids[$0] })
+        return QueryResult(table: table, distances: unordered ? nil : order.map { distances[$0] })
+    }
+}

@@ -1,0 +1,97 @@
+import CGDAL
+import CIMGeometry
+import Foundation
+
+extension Store {
+    /// Loads a layer into memory: geometries into a flat ``GeometryColumn`` (read as ISO WKB with
+    /// `OGR_G_ExportToIsoWkb` and parsed in Swift), attributes into typed columns. `fields` limits the
+    /// attribute columns (all when nil). Features come in fid order.
+    public func snapshot(_ layerName: String, fields wanted: [String]? = nil, progress: ((Int) -> Void)? = nil) throws -> FeatureTable {
+        guard let layer = dataset.layer(named: layerName) else {
+            throw StoreError("no such layer", file: path, layer: layerName,
+                             hint: "layers here: \(layerNames.joined(separator: ", "))")
+        }
+        let specs = fields(layerName).filter { spec in wanted.map { $0.contains(spec.name) } ?? true }
+        if let wanted {
+            for name in wanted where !specs.contains(where: { $0.name == name }) {
+                throw StoreError("the layer has no field '\(name)'", file: path, layer: layerName)
+            }
+        }
+        let definition = OGR_L_GetLayerDefn(layer)
+        let indices = specs.map { OGR_FD_GetFieldIndex(definition, $0.name) }
+        let hasGeometry = OGR_L_GetGeomType(layer) != wkbNone
+        let expected = Int(OGR_L_GetFeatureCount(layer, 1))
+
+        var geometries = GeometryColumn()
+        geometries.reserve(features: expected, coordinates: expected * 6)
+        var ints = [[Int64?]](repeating: [], count: specs.count)
+        var reals = [[Double?]](repeating: [], count: specs.count)
+        var texts = [[String?]](repeating: [], count: specs.count)
+        for (k, spec) in specs.enumerated() {
+            switch spec.type {
+            case .integer: ints[k].reserveCapacity(expected)
+            case .real: reals[k].reserveCapacity(expected)
+            case .text: texts[k].reserveCapacity(expected)
+            }
+        }
+        var fids: [Int64] = []
+        fids.reserveCapacity(expected)
+        var buffer = [UInt8](repeating: 0, count: 1024)
+        OGR_L_SetSpatialFilter(layer, nil)
+        OGR_L_SetAttributeFilter(layer, nil)
+        OGR_L_ResetReading(layer)
+        GDAL.reset()
+        while let feature = OGR_L_GetNextFeature(layer) {
+            defer { OGR_F_Destroy(feature) }
+            let fid = OGR_F_GetFID(feature)
+            fids.append(fid)
+            if hasGeometry {
+                if let geometry = OGR_F_GetGeometryRef(feature) {
+                    let size = Int(OGR_G_WkbSizeEx(geometry))
+                    if buffer.count < size { buffer = [UInt8](repeating: 0, count: size * 2) }
+                    try buffer.withUnsafeMutableBytes { raw in
+                        guard OGR_G_ExportToIsoWkb(geometry, wkbNDR, raw.baseAddress) == OGRERR_NONE else {
+                            throw StoreError("cannot read geometry", file: path, layer: layerName, feature: "fid \(fid)")
+                        }
+                        do {
+                            try geometries.appendWKB(UnsafeRawBufferPointer(rebasing: raw[0 ..< size]))
+                        } catch {
+                            throw StoreError("bad geometry: \(error)", file: path, layer: layerName, feature: "fid \(fid)")
+                        }
+                    }
+                } else {
+                    geometries.beginFeature(.geometryCollection)
+                    geometries.endFeature()
+                }
+            }
+            for (k, spec) in specs.enumerated() {
+                switch spec.type {
+                case .integer: ints[k].append(fieldInt(feature, indices[k]))
+                case .real: reals[k].append(fieldDouble(feature, indices[k]))
+                case .text: texts[k].append(fieldString(feature, indices[k]))
+                }
+            }
+            if let progress, fids.count % 8192 == 0 { progress(fids.count) }
+        }
+        progress?(fids.count)
+        let columns = specs.enumerated().map { k, spec -> AttributeColumn in
+            switch spec.type {
+            case .integer: return AttributeColumn(spec.name, .integer(ints[k]))
+            case .real: return AttributeColumn(spec.name, .real(reals[k]))
+            case .text: return AttributeColumn(spec.name, .text(texts[k]))
+            }
+        }
+        let type: GeometryType?
+        switch OGR_GT_Flatten(OGR_L_GetGeomType(layer)) {
+        case wkbNone: type = nil
+        case wkbPoint: type = .point
+        case wkbLineString: type = .lineString
+        case wkbPolygon: type = .polygon
+        case wkbMultiPoint: type = .multiPoint
+        case wkbMultiLineString: type = .multiLineString
+        case wkbMultiPolygon: type = .multiPolygon
+        default: type = .geometryCollection
+        }
+        return FeatureTable(name: layerName, geometryType: type, geometries: geometries, columns: columns, crs: crs, fids: fids)
+    }
+}

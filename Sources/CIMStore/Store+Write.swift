@@ -1,0 +1,112 @@
+import CGDAL
+import CIMGeometry
+import Foundation
+
+/// Where a written layer came from, recorded in `cim_layers`.
+public struct LayerProvenance: Sendable {
+    public var source: String
+    public var sourceLayer: String
+    public var sourceCRS: String
+    public var repaired: Int
+    public var rejected: Int
+    public var issues: [ImportIssue]
+    public init(source: String, sourceLayer: String = "", sourceCRS: String = "", repaired: Int = 0, rejected: Int = 0, issues: [ImportIssue] = []) {
+        self.source = source
+        self.sourceLayer = sourceLayer
+        self.sourceCRS = sourceCRS
+        self.repaired = repaired
+        self.rejected = rejected
+        self.issues = issues
+    }
+}
+
+extension Store {
+    /// Writes `table` as a layer, replacing any layer of that name, in one transaction: if anything fails
+    /// (or the process dies) the previous contents stay. The layer gets GeoPackage's R-tree index, the
+    /// store's CRS, and a `cim_layers` record. `progress` is called with the number of features written.
+    public func writeLayer(_ table: FeatureTable, provenance: LayerProvenance, progress: ((Int) -> Void)? = nil) throws {
+        guard table.geometryType == nil || crs != nil else {
+            throw StoreError("the store has no CRS yet", file: path, layer: table.name)
+        }
+        for column in table.columns where column.values.count != table.count {
+            throw StoreError("column '\(column.name)' has \(column.values.count) values for \(table.count) features", file: path, layer: table.name)
+        }
+        try ensureMetadataTables()
+        try dataset.startTransaction()
+        do {
+            try writeLayerInTransaction(table, progress: progress)
+            try recordLayer(LayerRecord(layer: table.name, source: provenance.source, sourceLayer: provenance.sourceLayer,
+                                        sourceCRS: provenance.sourceCRS, importedAt: ISO8601DateFormatter().string(from: Date()),
+                                        features: table.count, repaired: provenance.repaired, rejected: provenance.rejected))
+            try recordIssues(layer: table.name, provenance.issues)
+            try dataset.commit()
+        } catch {
+            dataset.rollback()
+            throw error
+        }
+    }
+
+    private func writeLayerInTransaction(_ table: FeatureTable, progress: ((Int) -> Void)?) throws {
+        if let index = dataset.layerIndex(named: table.name) {
+            GDAL.reset()
+            guard GDALDatasetDeleteLayer(dataset.handle, Int32(index)) == OGRERR_NONE else {
+                throw StoreError("cannot replace the layer: \(GDAL.lastError("GDALDatasetDeleteLayer"))", file: path, layer: table.name)
+            }
+        }
+        var srs: OGRSpatialReferenceH?
+        if table.geometryType != nil, let crs {
+            srs = OSRNewSpatialReference(nil)
+            OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER)
+            guard OSRSetFromUserInput(srs, crs.identifier) == OGRERR_NONE else {
+                OSRDestroySpatialReference(srs)
+                throw StoreError("GDAL does not know the CRS \(crs.identifier)", file: path, layer: table.name)
+            }
+        }
+        defer { if let srs { OSRDestroySpatialReference(srs) } }
+        let ogrType: OGRwkbGeometryType
+        switch table.geometryType {
+        case nil: ogrType = wkbNone
+        case .point?: ogrType = wkbPoint
+        case .lineString?: ogrType = wkbLineString
+        case .polygon?: ogrType = wkbPolygon
+        case .multiPoint?: ogrType = wkbMultiPoint
+        case .multiLineString?: ogrType = wkbMultiLineString
+        case .multiPolygon?: ogrType = wkbMultiPolygon
+        default: ogrType = wkbUnknown
+        }
+        GDAL.reset()
+        let options = ["FID=fid", "GEOMETRY_NAME=geom", "SPATIAL_INDEX=YES"]
+        guard let layer = GDAL.withStringList(options, { GDALDatasetCreateLayer(dataset.handle, table.name, srs, ogrType, $0) }) else {
+            throw StoreError("cannot create the layer: \(GDAL.lastError("GDALDatasetCreateLayer"))", file: path, layer: table.name)
+        }
+        try createFields(layer, table.columns.map { FieldSpec($0.name, $0.values.type) }, layerName: table.name)
+        let definition = OGR_L_GetLayerDefn(layer)
+        for i in 0 ..< table.count {
+            guard let feature = OGR_F_Create(definition) else { throw StoreError("out of memory", file: path, layer: table.name) }
+            defer { OGR_F_Destroy(feature) }
+            for (k, column) in table.columns.enumerated() {
+                let f = Int32(k)
+                switch column.values {
+                case let .integer(v): if let x = v[i] { OGR_F_SetFieldInteger64(feature, f, x) } else { OGR_F_SetFieldNull(feature, f) }
+                case let .real(v): if let x = v[i], x.isFinite { OGR_F_SetFieldDouble(feature, f, x) } else { OGR_F_SetFieldNull(feature, f) }
+                case let .text(v): if let x = v[i] { OGR_F_SetFieldString(feature, f, x) } else { OGR_F_SetFieldNull(feature, f) }
+                }
+            }
+            if table.geometryType != nil {
+                var wkb = table.geometries.wkb(i)
+                var geometry: OGRGeometryH?
+                let error = wkb.withUnsafeMutableBytes { OGR_G_CreateFromWkbEx($0.baseAddress, srs, &geometry, $0.count) }
+                guard error == OGRERR_NONE, let geometry else {
+                    throw StoreError("cannot encode geometry", file: path, layer: table.name, feature: "#\(i + 1)")
+                }
+                OGR_F_SetGeometryDirectly(feature, geometry)
+            }
+            GDAL.reset()
+            guard OGR_L_CreateFeature(layer, feature) == OGRERR_NONE else {
+                throw StoreError("cannot write: \(GDAL.lastError("OGR_L_CreateFeature"))", file: path, layer: table.name, feature: "#\(i + 1)")
+            }
+            if let progress, i % 4096 == 4095 { progress(i + 1) }
+        }
+        progress?(table.count)
+    }
+}

@@ -1,0 +1,4 @@
+#ifndef CIM_CPROJ_SHIM_H
+#define CIM_CPROJ_SHIM_H
+#include <proj.h>
+#endif

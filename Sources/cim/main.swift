@@ -1,0 +1,3 @@
+import CIMCommands
+
+CIMCommand.main()

@@ -1,2 +1,104 @@
 import ArgumentParser
-struct CoverageCommand: ParsableCommand { static let configuration = CommandConfiguration(commandName: "coverage", abstract: "todo"); func run() throws {} }
+import CIMAnalysis
+import CIMStore
+import Foundation
+
+extension DistanceMetric: ExpressibleByArgument {}
+
+/// `cim coverage STORE`: life-circle facility coverage of every residential building, per area and city.
+struct CoverageCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "coverage",
+        abstract: "Life-circle facility coverage (GB 50180-2018) of every residential building; complete communities; short boards.",
+        discussion: """
+        For each residential building (use residential or mixed) and each category of the standard: the distance \
+        from the building's reference point (PointOnSurface of its footprint) to the nearest facility of that \
+        category, whether it is within the category's threshold, and whether every category a complete \
+        community requires is in reach. Results go to the layers coverage_buildings and coverage_areas of the \
+        store (or of --out); the summary is printed.
+        """
+    )
+
+    @Argument(help: "The store (.gpkg).") var store: String
+    @Option(name: .long, help: "A standard file (default: the shipped GB 50180-2018 file).") var standard: String?
+    @Option(name: .long, help: "Distance metric: euclidean (straight line).") var metric: DistanceMetric = .euclidean
+    @Option(name: .long, help: "The areas kind to aggregate over (community, district …).") var areas: String = "community"
+    @Option(name: .long, help: "Grid cell size in metres when the store has no areas of that kind.") var grid: Double = 500
+    @Option(name: .long, help: "Search cutoff in metres (default: the standard's, 2000 m).") var cutoff: Double?
+    @Flag(name: .long, help: "Count buildings of unknown use as residential.") var unknownResidential = false
+    @Option(name: .long, help: "Write the result layers to this GeoPackage instead of the store.") var out: String?
+    @Option(name: .long, help: "How many worst areas to list.") var top: Int = 10
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        if grid <= 0 { throw ValidationError("--grid must be positive") }
+        if let cutoff, cutoff <= 0 { throw ValidationError("--cutoff must be positive") }
+    }
+
+    func run() throws {
+        let standard = try self.standard.map { try Standard.load(URL(fileURLWithPath: $0)) } ?? Standard.shipped()
+        let store = try Store.open(self.store, update: out == nil)
+        for layer in ["buildings", "facilities"] where !store.hasLayer(layer) {
+            throw StoreError("the store has no \(layer) layer", file: store.path, hint: "import one: cim import \(store.path) \(layer) FILE")
+        }
+        guard metric == .euclidean else {
+            throw ValidationError("--metric network is not available in this build; use --metric euclidean")
+        }
+        var timings = StageTimings()
+        let buildings = try store.snapshot("buildings", fields: ["id", "floors", "height", "use"])
+        let facilities = try store.snapshot("facilities", fields: ["category"])
+        let areaTable = store.hasLayer("areas") ? try store.snapshot("areas", fields: ["id", "kind", "name"]) : nil
+        if buildings.count == 0 { throw StoreError("the buildings layer is empty", file: store.path, layer: "buildings") }
+        timings.lap("load")
+        let progress = ProgressReporter("coverage search (categories)", total: standard.categories.count)
+        let options = CoverageOptions(cutoff: cutoff, unknownIsResidential: unknownResidential, areaKind: areas, gridSize: grid)
+        let result = try StraightLineCoverage.run(buildings: buildings, facilities: facilities, areas: areaTable, standard: standard,
+                                                  options: options, timings: &timings) { _, done, _ in progress.update(done) }
+        progress.finish()
+        let target = try out.map { try Store.openOrCreate($0, crs: store.crs) } ?? store
+        let provenance = LayerProvenance(source: "cim coverage --metric \(metric.rawValue) (\(standard.name))")
+        let writer = ProgressReporter("writing coverage_buildings", total: result.buildings.count)
+        try target.writeLayer(result.buildingLayer(footprints: buildings), provenance: provenance) { writer.update($0) }
+        writer.finish()
+        try target.writeLayer(result.areaLayer(), provenance: provenance)
+        timings.lap("write")
+        for warning in result.warnings { printError("warning: \(warning)") }
+        print(SummaryRenderer.render(Self.summary(result, timings: timings, target: target.path, top: top), as: output.resolved), terminator: "")
+    }
+
+    static func summary(_ r: CoverageResult, timings: StageTimings, target: String, top: Int) -> [SummaryTable] {
+        let residents = r.buildings.residents.reduce(0, +)
+        let completeBuildings = r.complete.filter { $0 }.count
+        let completeResidents = zip(r.complete, r.buildings.residents).filter { $0.0 }.map(\.1).reduce(0, +)
+        let withBuildings = r.areas.filter { $0.buildings > 0 }
+        var overview = SummaryTable(title: "Life-circle coverage — \(r.standard.nameZh.isEmpty ? r.standard.name : r.standard.nameZh) (\(r.metric.rawValue), cutoff \(Int(r.cutoff)) m)",
+                                    key: "overview", headers: ["measure", "value"])
+        overview.rows = [
+            [.text("residential buildings"), .int(r.buildings.count)],
+            [.text("estimated residents"), .real(residents, digits: 0)],
+            [.text("buildings reaching every required category (%)"), .real(r.buildings.count == 0 ? 0 : Double(completeBuildings) / Double(r.buildings.count) * 100, digits: 1)],
+            [.text("residents reaching every required category (%)"), .real(residents <= 0 ? 0 : completeResidents / residents * 100, digits: 1)],
+            [.text("\(r.units.isGrid ? "grid cells" : "areas (\(r.units.kind))") with residents"), .int(withBuildings.count)],
+            [.text("complete \(r.units.isGrid ? "grid cells" : "areas") (完整居住社区)"), .int(withBuildings.filter(\.complete).count)],
+            [.text("complete share of residents required per area (%)"), .real(r.standard.parameters.completeShare * 100, digits: 0)],
+            [.text("results written to"), .text("\(target): coverage_buildings, coverage_areas")],
+        ]
+        var boards = SummaryTable(title: "Categories, short boards first (短板: residents out of reach)", key: "categories",
+                                  headers: ["category", "名称", "level", "threshold_m", "required", "facilities", "buildings_%", "residents_%", "residents_out"])
+        for c in r.shortBoards {
+            let category = r.standard.category(c.key)!
+            boards.rows.append([.text(c.key), .text(category.nameZh), .text(category.level), .real(category.thresholdMetres, digits: 0),
+                                .text(category.required ? "yes" : "no"), .int(c.facilities), .real(c.buildingRate * 100, digits: 1),
+                                .real(c.residentRate * 100, digits: 1), .real(c.residentsOutOfReach, digits: 0)])
+        }
+        var worst = SummaryTable(title: "Worst \(r.units.isGrid ? "grid cells" : "areas") (most required categories missing)", key: "worst_areas",
+                                 headers: ["area", "name", "buildings", "residents", "missing", "missing_categories"])
+        for a in r.worstAreas.prefix(top) {
+            worst.rows.append([.text(a.id), .text(a.name ?? ""), .int(a.buildings), .real(a.residents, digits: 0), .int(a.missing.count),
+                               .text(a.missing.joined(separator: ", "))])
+        }
+        var stages = SummaryTable(title: "Timings", key: "timings", headers: ["stage", "seconds"])
+        stages.rows = timings.stages.map { [.text($0.name), .real($0.seconds, digits: 3)] }
+        return [overview, boards, worst, stages]
+    }
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The demo: imports the bundled Porto OpenStreetMap sample into an embedded GeoPackage store,
+# describes it, and runs the life-circle coverage analysis on it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+Scripts/setup.sh
+swift build --product cim 2>&1 | grep -E "error|warning: unre|Compiling|Build complete" | tail -3 >&2
+cim=.build/debug/cim
+mkdir -p out
+rm -f out/porto.gpkg
+echo "== cim import out/porto.gpkg all Data/porto.osm.pbf"
+$cim import out/porto.gpkg all Data/porto.osm.pbf
+echo
+echo "== cim info out/porto.gpkg"
+$cim info out/porto.gpkg
+echo
+echo "== cim coverage out/porto.gpkg"
+$cim coverage out/porto.gpkg
+echo
+echo "Open out/porto.gpkg in QGIS: layers coverage_buildings and coverage_areas hold the results."

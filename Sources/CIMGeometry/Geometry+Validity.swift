@@ -13,6 +13,13 @@ public struct ValidityReport: Sendable, Equatable {
     var locationX: Double?
     var locationY: Double?
 
+    public init(isValid: Bool, reason: String? = nil, location: (x: Double, y: Double)? = nil) {
+        self.isValid = isValid
+        self.reason = reason
+        self.locationX = location?.x
+        self.locationY = location?.y
+    }
+
     public static func == (a: ValidityReport, b: ValidityReport) -> Bool {
         a.isValid == b.isValid && a.reason == b.reason && a.locationX == b.locationX && a.locationY == b.locationY
     }

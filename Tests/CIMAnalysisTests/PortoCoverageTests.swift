@@ -1,0 +1,49 @@
+import CIMAnalysis
+import CIMGeometry
+import CIMStore
+import Foundation
+import Testing
+
+@Suite("Coverage on real data (Porto, OSM preset)")
+struct PortoCoverageTests {
+    @Test("dist_<category> equals brute-force GEOS distances on Porto within 1e-6 m")
+    func portoMatchesBruteForce() throws {
+        let folder = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try Store.openOrCreate(folder.appendingPathComponent("porto.gpkg").path)
+        _ = try store.importOSM(source: dataDirectory.appendingPathComponent("porto.osm.pbf").path, preset: OSMPreset.shipped())
+        let standard = try Standard.load(dataDirectory.appendingPathComponent("standards/gb50180-2018.json"))
+        let buildings = try store.snapshot("buildings")
+        let facilities = try store.snapshot("facilities")
+        var timings = StageTimings()
+        let result = try StraightLineCoverage.run(buildings: buildings, facilities: facilities, areas: nil, standard: standard,
+                                                  options: CoverageOptions(), timings: &timings)
+        #expect(result.buildings.count > 1000)
+        let brute = try bruteForceDistances(buildings: buildings, facilities: facilities, standard: standard,
+                                            cutoff: standard.parameters.defaultCutoffMetres, unknownIsResidential: false)
+        #expect(brute.rows == result.buildings.rows)
+        var worst = 0.0, compared = 0
+        for c in standard.categories.indices {
+            for b in brute.rows.indices {
+                let ours = result.distances[c][b]
+                if let expected = brute.distances[c][b] {
+                    worst = max(worst, abs(ours - expected))
+                    compared += 1
+                } else {
+                    #expect(ours.isNaN)
+                }
+            }
+        }
+        #expect(worst <= 1e-6, "largest difference \(worst) m")
+        #expect(compared > 10_000)
+        // Written and read back through the store, the layer keeps the distances.
+        try store.writeLayer(result.buildingLayer(footprints: buildings), provenance: LayerProvenance(source: "test"))
+        let back = try store.snapshot("coverage_buildings", fields: ["id", "dist_kindergarten"])
+        #expect(back.count == result.buildings.count)
+        let k = standard.categories.firstIndex { $0.key == "kindergarten" }!
+        for (b, value) in back.reals("dist_kindergarten")!.enumerated() {
+            let expected = result.distances[k][b]
+            if expected.isNaN { #expect(value == nil) } else { #expect(abs((value ?? .nan) - expected) < 1e-9) }
+        }
+    }
+}

@@ -29,9 +29,11 @@ let package = Package(
         .target(name: "CIMNetwork", dependencies: ["CIMGeometry", "CIMIndex", "CIMStore"]),
         // Analyses on snapshots: coverage, complete communities, drainage, indicators.
         .target(name: "CIMAnalysis", dependencies: ["CIMGeometry", "CIMIndex", "CIMStore", "CIMNetwork"]),
+        // Deterministic synthetic cities in the bundle schema (for benchmarks and tests at scale).
+        .target(name: "CIMGenerate", dependencies: ["CIMGeometry", "CIMIndex", "CIMStore"]),
         // Command-line front end.
         .target(name: "CIMCommands", dependencies: [
-            "CIMGeometry", "CIMIndex", "CIMStore", "CIMNetwork", "CIMAnalysis",
+            "CIMGeometry", "CIMIndex", "CIMStore", "CIMNetwork", "CIMAnalysis", "CIMGenerate",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "cim", dependencies: ["CIMCommands"]),
@@ -40,6 +42,7 @@ let package = Package(
         .testTarget(name: "CIMIndexTests", dependencies: ["CIMIndex"]),
         .testTarget(name: "CIMStoreTests", dependencies: ["CIMStore", "CIMGeometry"]),
         .testTarget(name: "CIMAnalysisTests", dependencies: ["CIMAnalysis", "CIMStore", "CIMGeometry", "CIMIndex"]),
+        .testTarget(name: "CIMGenerateTests", dependencies: ["CIMGenerate", "CIMStore", "CIMGeometry"]),
         .testTarget(name: "CLITests", dependencies: ["cim"]),
     ],
     swiftLanguageModes: [.v5]

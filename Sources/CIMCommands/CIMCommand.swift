@@ -10,7 +10,8 @@ public struct CIMCommand: ParsableCommand {
         areas, waterlogging) in one projected metric CRS. Import your data, then ask the standard's questions.
         """,
         version: "0.1.0",
-        subcommands: [ImportCommand.self, InfoCommand.self, QueryCommand.self, ExportCommand.self, CoverageCommand.self]
+        subcommands: [ImportCommand.self, InfoCommand.self, QueryCommand.self, ExportCommand.self, CoverageCommand.self,
+                      GapsCommand.self, AuditCommand.self, GenerateCommand.self, BenchCommand.self]
     )
 
     public init() {}

@@ -1,1 +1,1 @@
-// CIMNetwork
+enum CIMNetworkModule {}

@@ -1,0 +1,2 @@
+/// Synthetic cities (see CityGenerator).
+enum CIMGenerateModule {}

@@ -82,6 +82,8 @@ public struct CoverageResult: Sendable {
     public var areas: [AreaCoverage]
     public var city: [CategoryCoverage]
     public var warnings: [String]
+    /// Network-only facts (nil for the straight-line metric).
+    public var network: NetworkFacts?
 
     /// Whether building b reaches category c.
     @inline(__always) public func inReach(_ c: Int, _ b: Int) -> Bool {
@@ -172,7 +174,7 @@ public enum CoverageAggregation {
         return CoverageResult(standard: standard, metric: metric, cutoff: cutoff, categories: categories, buildings: buildings,
                               distances: distances, missingByLevel: missingByLevel, missingRequired: missingRequired,
                               complete: complete, units: units, unitOfBuilding: unitOfBuilding, areas: areas, city: city,
-                              warnings: warnings)
+                              warnings: warnings, network: nil)
     }
 }
 
@@ -189,30 +191,37 @@ public struct StageTimings: Sendable {
     }
 }
 
-/// The straight-line coverage analysis: facility indexes, distances, flags and aggregates.
-public enum StraightLineCoverage {
-    /// Runs the analysis on snapshots. `areas` may be nil (then a grid is used).
-    public static func run(buildings buildingTable: FeatureTable, facilities: FeatureTable, areas: FeatureTable?, standard: Standard,
-                           options: CoverageOptions, timings: inout StageTimings,
-                           progress: ((String, Int, Int) -> Void)? = nil) throws -> CoverageResult {
+/// What every coverage metric starts from: residential buildings with reference points, facilities
+/// indexed by category, and the aggregation units.
+struct CoveragePreparation {
+    var buildings: ResidentialBuildings
+    var categories: [CategoryFacilities]
+    var units: AreaUnits
+    var unitOfBuilding: [Int32]
+    var cutoff: Double
+    var warnings: [String]
+
+    init(buildings buildingTable: FeatureTable, facilities: FeatureTable, areas: FeatureTable?, standard: Standard,
+         options: CoverageOptions, timings: inout StageTimings) throws {
         if let crs = buildingTable.crs, crs.isGeographic {
             throw AnalysisError("the store's CRS \(crs.identifier) is lon/lat: distances are never measured in degrees",
                                 hint: "re-import into a store with a projected CRS (cim chooses one automatically)")
         }
         let cutoff = options.cutoff ?? standard.parameters.defaultCutoffMetres
         guard cutoff > 0 else { throw AnalysisError("the cutoff must be positive") }
+        self.cutoff = cutoff
         var warnings: [String] = []
         if cutoff < standard.maxThreshold {
             warnings.append("the cutoff \(Int(cutoff)) m is below the largest threshold \(Int(standard.maxThreshold)) m: those categories cannot be reached")
         }
-        let buildings = try ResidentialBuildings(buildings: buildingTable, standard: standard, unknownIsResidential: options.unknownIsResidential)
+        buildings = try ResidentialBuildings(buildings: buildingTable, standard: standard, unknownIsResidential: options.unknownIsResidential)
         if buildings.count == 0 {
             warnings.append("no residential buildings (use residential or mixed\(options.unknownIsResidential ? " or unknown" : "; pass --unknown-residential to count buildings of unknown use"))")
         }
         timings.lap("reference points")
         let byCategory = try CategoryFacilities.byCategory(facilities, keys: standard.categories.map(\.key), serving: standard.servingCategories)
-        let ordered = standard.categories.map { byCategory[$0.key]! }
-        for (category, f) in zip(standard.categories, ordered) where f.count == 0 {
+        categories = standard.categories.map { byCategory[$0.key]! }
+        for (category, f) in zip(standard.categories, categories) where f.count == 0 {
             warnings.append("no facility of category '\(category.key)' (\(category.nameZh)): its coverage is 0 %")
         }
         let known = Set(standard.categories.map(\.key))
@@ -220,21 +229,33 @@ public enum StraightLineCoverage {
         if !unknownCategories.isEmpty {
             warnings.append("facility categories not in the standard are ignored: \(unknownCategories.sorted().joined(separator: ", "))")
         }
-        timings.lap("index")
-        let distances = StraightLineDistances.compute(points: buildings.points, categories: ordered, cutoff: cutoff) {
-            progress?("distances", $0, ordered.count)
-        }
-        timings.lap("search")
-        let units = areas.flatMap { AreaUnits.fromAreas($0, kind: options.areaKind) } ?? AreaUnits.grid(covering: buildings.points, size: options.gridSize)
+        units = areas.flatMap { AreaUnits.fromAreas($0, kind: options.areaKind) } ?? AreaUnits.grid(covering: buildings.points, size: options.gridSize)
         if units.isGrid {
             warnings.append("no areas of kind '\(options.areaKind)': results are aggregated over a \(Int(options.gridSize)) m grid")
         }
-        let unitOfBuilding = units.assign(points: buildings.points)
+        unitOfBuilding = units.assign(points: buildings.points)
         let outside = unitOfBuilding.filter { $0 < 0 }.count
         if outside > 0 { warnings.append("\(outside) residential building(s) lie outside every \(options.areaKind) area") }
-        let result = CoverageAggregation.aggregate(standard: standard, metric: .euclidean, cutoff: cutoff, buildings: buildings,
-                                                   distances: distances, facilityCounts: ordered.map(\.count), units: units,
-                                                   unitOfBuilding: unitOfBuilding, warnings: warnings)
+        self.warnings = warnings
+        timings.lap("index")
+    }
+}
+
+/// The straight-line coverage analysis: facility indexes, distances, flags and aggregates.
+public enum StraightLineCoverage {
+    /// Runs the analysis on snapshots. `areas` may be nil (then a grid is used).
+    public static func run(buildings buildingTable: FeatureTable, facilities: FeatureTable, areas: FeatureTable?, standard: Standard,
+                           options: CoverageOptions, timings: inout StageTimings,
+                           progress: ((String, Int, Int) -> Void)? = nil) throws -> CoverageResult {
+        let prepared = try CoveragePreparation(buildings: buildingTable, facilities: facilities, areas: areas, standard: standard,
+                                               options: options, timings: &timings)
+        let distances = StraightLineDistances.compute(points: prepared.buildings.points, categories: prepared.categories, cutoff: prepared.cutoff) {
+            progress?("distances", $0, prepared.categories.count)
+        }
+        timings.lap("search")
+        let result = CoverageAggregation.aggregate(standard: standard, metric: .euclidean, cutoff: prepared.cutoff, buildings: prepared.buildings,
+                                                   distances: distances, facilityCounts: prepared.categories.map(\.count), units: prepared.units,
+                                                   unitOfBuilding: prepared.unitOfBuilding, warnings: prepared.warnings)
         timings.lap("aggregate")
         return result
     }

@@ -29,6 +29,12 @@ extension CoverageResult {
         columns.append(AttributeColumn("missing_required", .integer(missingRequired.map { Int64($0) })))
         columns.append(AttributeColumn("complete", .integer(complete.map { $0 ? 1 : 0 })))
         columns.append(AttributeColumn("area_id", .text(unitOfBuilding.map { $0 >= 0 ? units.ids[Int($0)] : nil })))
+        if let network {
+            columns.append(AttributeColumn("access_m", .real(network.access.map { $0.isNaN ? nil : $0 })))
+            columns.append(AttributeColumn("off_network", .integer(network.offNetwork.map { $0 ? 1 : 0 })))
+            columns.append(AttributeColumn("small_component", .integer(network.smallComponent.map { $0 ? 1 : 0 })))
+            columns.append(AttributeColumn("detour", .real(network.detour.map { $0.isNaN ? nil : $0 })))
+        }
         columns.append(AttributeColumn("ref_x", .real(stride(from: 0, to: buildings.points.count, by: 2).map { buildings.points[$0] })))
         columns.append(AttributeColumn("ref_y", .real(stride(from: 1, to: buildings.points.count, by: 2).map { buildings.points[$0] })))
         return FeatureTable(name: name, geometryType: .multiPolygon, geometries: footprints.geometries.subset(rows), columns: columns, crs: footprints.crs)
@@ -55,6 +61,9 @@ extension CoverageResult {
         columns.append(AttributeColumn("missing_count", .integer(kept.map { Int64($0.missing.count) })))
         columns.append(AttributeColumn("missing", .text(kept.map { $0.missing.joined(separator: ",") })))
         columns.append(AttributeColumn("complete", .integer(kept.map { $0.complete ? 1 : 0 })))
+        if let network {
+            columns.append(AttributeColumn("detour", .real(kept.map { network.areaDetour[$0.index].isNaN ? nil : network.areaDetour[$0.index] })))
+        }
         var geometries = units.geometries.subset(kept.map(\.index))
         for i in 0 ..< geometries.count where geometries.types[i] == .polygon { geometries.setType(.multiPolygon, at: i) }
         return FeatureTable(name: name, geometryType: .multiPolygon, geometries: geometries, columns: columns, crs: nil)

@@ -21,7 +21,9 @@ struct CoverageCommand: ParsableCommand {
 
     @Argument(help: "The store (.gpkg).") var store: String
     @Option(name: .long, help: "A standard file (default: the shipped GB 50180-2018 file).") var standard: String?
-    @Option(name: .long, help: "Distance metric: euclidean (straight line).") var metric: DistanceMetric = .euclidean
+    @Option(name: .long, help: "Distance metric: euclidean (straight line) or network (along walkable roads).") var metric: DistanceMetric = .euclidean
+    @Option(name: .long, help: "Network: merge road vertices closer than this (m), for roads that are not noded.") var snapTolerance: Double = 0
+    @Option(name: .long, help: "Network: buildings and facilities farther than this (m) from every walkable road are off-network.") var maxAccess: Double = NetworkCoverage.defaultMaxAccess
     @Option(name: .long, help: "The areas kind to aggregate over (community, district …).") var areas: String = "community"
     @Option(name: .long, help: "Grid cell size in metres when the store has no areas of that kind.") var grid: Double = 500
     @Option(name: .long, help: "Search cutoff in metres (default: the standard's, 2000 m).") var cutoff: Double?
@@ -33,6 +35,8 @@ struct CoverageCommand: ParsableCommand {
     func validate() throws {
         if grid <= 0 { throw ValidationError("--grid must be positive") }
         if let cutoff, cutoff <= 0 { throw ValidationError("--cutoff must be positive") }
+        if snapTolerance < 0 { throw ValidationError("--snap-tolerance must not be negative") }
+        if maxAccess <= 0 { throw ValidationError("--max-access must be positive") }
     }
 
     func run() throws {
@@ -41,8 +45,8 @@ struct CoverageCommand: ParsableCommand {
         for layer in ["buildings", "facilities"] where !store.hasLayer(layer) {
             throw StoreError("the store has no \(layer) layer", file: store.path, hint: "import one: cim import \(store.path) \(layer) FILE")
         }
-        guard metric == .euclidean else {
-            throw ValidationError("--metric network is not available in this build; use --metric euclidean")
+        if metric == .network && !store.hasLayer("roads") {
+            throw StoreError("--metric network needs a roads layer", file: store.path, hint: "import one: cim import \(store.path) roads FILE")
         }
         var timings = StageTimings()
         let buildings = try store.snapshot("buildings", fields: ["id", "floors", "height", "use"])
@@ -52,8 +56,18 @@ struct CoverageCommand: ParsableCommand {
         timings.lap("load")
         let progress = ProgressReporter("coverage search (categories)", total: standard.categories.count)
         let options = CoverageOptions(cutoff: cutoff, unknownIsResidential: unknownResidential, areaKind: areas, gridSize: grid)
-        let result = try StraightLineCoverage.run(buildings: buildings, facilities: facilities, areas: areaTable, standard: standard,
+        let result: CoverageResult
+        switch metric {
+        case .euclidean:
+            result = try StraightLineCoverage.run(buildings: buildings, facilities: facilities, areas: areaTable, standard: standard,
                                                   options: options, timings: &timings) { _, done, _ in progress.update(done) }
+        case .network:
+            let roads = try store.snapshot("roads", fields: ["walkable"])
+            timings.lap("load roads")
+            result = try NetworkCoverage.run(buildings: buildings, facilities: facilities, roads: roads, areas: areaTable, standard: standard,
+                                             options: options, snapTolerance: snapTolerance, maxAccess: maxAccess,
+                                             timings: &timings) { _, done, _ in progress.update(done) }
+        }
         progress.finish()
         let target = try out.map { try Store.openOrCreate($0, crs: store.crs) } ?? store
         let provenance = LayerProvenance(source: "cim coverage --metric \(metric.rawValue) (\(standard.name))")
@@ -97,8 +111,28 @@ struct CoverageCommand: ParsableCommand {
             worst.rows.append([.text(a.id), .text(a.name ?? ""), .int(a.buildings), .real(a.residents, digits: 0), .int(a.missing.count),
                                .text(a.missing.joined(separator: ", "))])
         }
+        var tables = [overview, boards, worst]
+        if let network = r.network {
+            let g = network.graph
+            var graph = SummaryTable(title: "Walk network", key: "network", headers: ["measure", "value"])
+            let offNetwork = network.offNetwork.filter { $0 }.count
+            let detours = network.detour.filter { !$0.isNaN }.sorted()
+            graph.rows = [
+                [.text("roads / walkable"), .text("\(g.roads) / \(g.walkableRoads)")],
+                [.text("network length (km)"), .real(g.totalLength / 1000, digits: 2)],
+                [.text("components"), .int(g.components)],
+                [.text("largest component share of length (%)"), .real(g.largestComponentLengthShare * 100, digits: 1)],
+                [.text("vertices merged by --snap-tolerance \(g.snapTolerance) m"), .int(g.snappedVertices)],
+                [.text("road parts left out (degenerate or NaN)"), .int(g.degenerateRoads)],
+                [.text("buildings off-network (> \(Int(network.maxAccess)) m)"), .int(offNetwork)],
+                [.text("buildings on a small component"), .int(network.smallComponent.filter { $0 }.count)],
+                [.text("median detour ratio (network ÷ straight line)"), detours.isEmpty ? .null : .real(detours[detours.count / 2], digits: 3)],
+                [.text("90th percentile detour ratio"), detours.isEmpty ? .null : .real(detours[min(detours.count - 1, detours.count * 9 / 10)], digits: 3)],
+            ]
+            tables.append(graph)
+        }
         var stages = SummaryTable(title: "Timings", key: "timings", headers: ["stage", "seconds"])
         stages.rows = timings.stages.map { [.text($0.name), .real($0.seconds, digits: 3)] }
-        return [overview, boards, worst, stages]
+        return tables + [stages]
     }
 }

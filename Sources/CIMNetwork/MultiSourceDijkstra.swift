@@ -1,0 +1,81 @@
+/// Bounded multi-source Dijkstra over a ``WalkGraph``: every source is a vertex with a starting distance;
+/// vertices farther than the bound stay at infinity. Flat arrays and a reusable binary heap, so repeated
+/// searches allocate nothing once warmed up.
+public struct MultiSourceDijkstra {
+    /// Tentative / final distance of each vertex (infinity when unreached or beyond the bound).
+    public private(set) var distance: [Double]
+    private var heapKeys: [Double] = []
+    private var heapVertices: [Int32] = []
+    private var touched: [Int32] = []
+
+    public init(vertexCount: Int) {
+        distance = [Double](repeating: .infinity, count: vertexCount)
+    }
+
+    /// Runs the search from `sources` (vertex, starting distance), settling vertices up to `bound`.
+    /// Resets the previous search's distances first (in time proportional to what it touched).
+    public mutating func run(graph: WalkGraph, sources: [(vertex: Int32, distance: Double)], bound: Double) {
+        for v in touched { distance[Int(v)] = .infinity }
+        touched.removeAll(keepingCapacity: true)
+        heapKeys.removeAll(keepingCapacity: true)
+        heapVertices.removeAll(keepingCapacity: true)
+        for (v, d) in sources where d <= bound && d < distance[Int(v)] {
+            if distance[Int(v)] == .infinity { touched.append(v) }
+            distance[Int(v)] = d
+            push(d, v)
+        }
+        graph.offsets.withUnsafeBufferPointer { offsets in
+            graph.adjacency.withUnsafeBufferPointer { adjacency in
+                graph.adjacencyEdge.withUnsafeBufferPointer { adjacencyEdge in
+                    graph.edgeLength.withUnsafeBufferPointer { lengths in
+                        while let (d, v) = pop() {
+                            if d > distance[Int(v)] { continue } // stale entry
+                            for slot in Int(offsets[Int(v)]) ..< Int(offsets[Int(v) + 1]) {
+                                let w = adjacency[slot]
+                                let nd = d + lengths[Int(adjacencyEdge[slot])]
+                                if nd <= bound && nd < distance[Int(w)] {
+                                    if distance[Int(w)] == .infinity { touched.append(w) }
+                                    distance[Int(w)] = nd
+                                    push(nd, w)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private mutating func push(_ key: Double, _ vertex: Int32) {
+        heapKeys.append(key); heapVertices.append(vertex)
+        var i = heapKeys.count - 1
+        while i > 0 {
+            let parent = (i - 1) / 2
+            if heapKeys[parent] <= key { break }
+            heapKeys[i] = heapKeys[parent]; heapVertices[i] = heapVertices[parent]
+            i = parent
+        }
+        heapKeys[i] = key; heapVertices[i] = vertex
+    }
+
+    private mutating func pop() -> (Double, Int32)? {
+        guard let top = heapKeys.first else { return nil }
+        let topVertex = heapVertices[0]
+        let lastKey = heapKeys.removeLast(), lastVertex = heapVertices.removeLast()
+        if !heapKeys.isEmpty {
+            var i = 0
+            let n = heapKeys.count
+            while true {
+                let l = 2 * i + 1
+                if l >= n { break }
+                let r = l + 1
+                let c = r < n && heapKeys[r] < heapKeys[l] ? r : l
+                if heapKeys[c] >= lastKey { break }
+                heapKeys[i] = heapKeys[c]; heapVertices[i] = heapVertices[c]
+                i = c
+            }
+            heapKeys[i] = lastKey; heapVertices[i] = lastVertex
+        }
+        return (top, topVertex)
+    }
+}

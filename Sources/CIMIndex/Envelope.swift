@@ -77,10 +77,11 @@ public struct Envelope: Sendable, Hashable {
     /// Squared Euclidean distance from `(x, y)` to the closest point of the
     /// closed box; `0` when the point is inside or on the boundary. O(1).
     ///
-    /// Computed as `dx*dx + dy*dy` with `dx = minX - x` (left of the box),
-    /// `x - maxX` (right of it) or `0`, likewise for `dy`. This is exactly the
-    /// formula the R-tree uses, so it is monotone under box containment: a box
-    /// never reports a larger distance than a box it contains.
+    /// Computed as `dx*dx + dy*dy` with `dx = max(minX - x, x - maxX, 0)`,
+    /// likewise for `dy`. This is exactly the formula the R-tree uses, so it is
+    /// monotone under box containment: a box never reports a larger distance
+    /// than a box it contains. No overflow protection: coordinate differences
+    /// beyond about 1e154 square to infinity. Unspecified for NaN inputs.
     @inlinable
     public func distanceSquared(toX x: Double, y: Double) -> Double {
         let dx = Swift.max(Swift.max(minX - x, x - maxX), 0)

@@ -1,10 +1,11 @@
 /// Reusable scratch space for ``PackedRTree`` nearest-neighbour queries.
 ///
 /// Holds the best-first priority queue (a binary min-heap of
-/// `(squared distance, id)` entries on a flat array) and, for k-nearest
-/// queries, a bounded max-heap of the k best candidates. The buffers only
-/// ever grow: a query starts with a logically empty queue on the existing
-/// storage and the k-best heap is cleared with
+/// `(squared distance, id)` entries on a flat array), the per-expanded-node
+/// child distances it refers to (a flat `[Double]` arena), and, for k-nearest
+/// queries, a bounded max-heap of the k best candidates. The buffers only ever
+/// grow: a query starts with a logically empty queue and arena on the existing
+/// storage, and the k-best heap is cleared with
 /// `removeAll(keepingCapacity: true)`, so once a workspace has grown to what
 /// the queries need, further queries do no heap allocation.
 ///
@@ -12,12 +13,15 @@
 /// shared by different trees). It is a value type: pass it `inout`; copying it
 /// copies the buffers (copy-on-write).
 ///
-/// Memory: the queue peaks at about `nodeSize · depth` entries for typical
-/// queries (16 bytes each), up to the tree's node count in degenerate cases
-/// (for example thousands of items tied at the same distance).
+/// Memory: a typical query expands a few dozen nodes, i.e. a few dozen
+/// `(nodeSize + 1) · 8`-byte arena groups plus 16 bytes of queue each. A
+/// degenerate query (thousands of items tied at the same distance) may expand
+/// every internal node: at most about `8 · (nodeSize + 3) / (nodeSize - 1)`
+/// bytes per indexed item (≈ 10 for nodeSize 16, 40 for nodeSize 2).
 public struct NearestWorkspace: Sendable {
-    /// A heap entry: a distance and an opaque id (a node position and level
-    /// for the queue; an item index for the k-best heap).
+    /// A heap entry: a distance and an opaque id (`group << 16 | child offset`
+    /// with a squared distance in the queue; item index and exact distance in
+    /// the k-best heap).
     @usableFromInline
     struct Entry: Sendable {
         @usableFromInline var distance: Double
@@ -30,25 +34,31 @@ public struct NearestWorkspace: Sendable {
         }
     }
 
-    /// Storage of the best-first min-heap. Its `count` is the capacity in use
-    /// by queries; the live size is tracked by the query itself.
+    /// Storage of the best-first min-heap (one entry per arena group). Its
+    /// `count` is the usable capacity; the live size is local to a query.
     @usableFromInline var _queue: [Entry]
     /// k-nearest candidates: max-heap on `(distance, id)`, the worst on top.
     @usableFromInline var _best: [Entry]
+    /// Per-expanded-node child distances (see `PackedRTree._bestFirst`). Its
+    /// `count` is the usable capacity.
+    @usableFromInline var _arena: [Double]
 
     /// Creates an empty workspace. O(1); buffers grow on first use.
     public init() {
         _queue = []
         _best = []
+        _arena = []
     }
 
-    /// Creates a workspace with room for `capacity` queue entries and as many
-    /// k-nearest candidates, to avoid growth during the first queries.
+    /// Creates a workspace with room for `capacity` queue entries, arena groups
+    /// (for nodeSize <= 16) and k-nearest candidates, to avoid growth during
+    /// the first queries.
     public init(capacity: Int) {
         let c = Swift.max(0, capacity)
         _queue = [Entry](repeating: Entry(0, 0), count: c)
         _best = []
         _best.reserveCapacity(c)
+        _arena = [Double](repeating: 0, count: c * 17)
     }
 
     // MARK: - Min-heap on distance (queue), on raw storage

@@ -8,8 +8,10 @@ extension PackedRTree {
     ///
     /// `accept` must be monotone under containment (if a box fails, every box
     /// inside it fails too) for the query to be exact. The explicit stack is a
-    /// temporary allocation of `levels · nodeSize + 1` entries (on the stack for
-    /// the usual sizes), so a traversal does not touch the heap.
+    /// `withUnsafeTemporaryAllocation` of `(levels − 1) · nodeSize + 1` Ints,
+    /// under the stdlib's 1 KiB always-on-stack limit for nodeSize 16 up to
+    /// ~10^8 items, so a traversal does not touch the heap (larger node sizes
+    /// may get a heap-allocated temporary).
     @inlinable @inline(__always)
     func _depthFirst(
         accept: (_ boxes: UnsafeBufferPointer<Double>, _ position: Int) -> Bool,
@@ -23,15 +25,17 @@ extension PackedRTree {
                     let levels = levelBounds.count
                     let rootPos = levelBounds[levels &- 1] &- 1
                     guard accept(boxes, rootPos) else { return }
-                    // Each stack entry is (position, level): two Ints.
-                    let capacity = 2 &* (levels &* nodeSize &+ 1)
+                    // Entries are `position << _levelBits | level`. A depth-first
+                    // stack holds at most nodeSize - 1 pending siblings per
+                    // level plus one expansion: < (levels - 1) · nodeSize + 1.
+                    let capacity = (levels &- 1) &* nodeSize &+ 1
                     withUnsafeTemporaryAllocation(of: Int.self, capacity: capacity) { stack in
-                        stack[0] = rootPos
-                        stack[1] = levels &- 1
-                        var sp = 2
+                        let levelBits = PackedRTree._levelBits, levelMask = PackedRTree._levelMask
+                        stack[0] = rootPos << levelBits | (levels &- 1)
+                        var sp = 1
                         while sp > 0 {
-                            sp &-= 2
-                            let pos = stack[sp], level = stack[sp &+ 1]
+                            sp &-= 1
+                            let pos = stack[sp] >> levelBits, level = stack[sp] & levelMask
                             let start = Int(indices[pos])
                             let end = Swift.min(start &+ nodeSize, levelBounds[level &- 1])
                             if level == 1 {
@@ -44,9 +48,8 @@ extension PackedRTree {
                                 var c = end &- 1
                                 while c >= start {
                                     if accept(boxes, c) {
-                                        stack[sp] = c
-                                        stack[sp &+ 1] = level &- 1
-                                        sp &+= 2
+                                        stack[sp] = c << levelBits | (level &- 1)
+                                        sp &+= 1
                                     }
                                     c &-= 1
                                 }

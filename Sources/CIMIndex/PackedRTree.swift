@@ -19,6 +19,14 @@
 /// closures are never called for them. ``count`` still counts them;
 /// ``indexedCount`` does not.
 ///
+/// ## Distances
+/// All distances are planar Euclidean. Envelope distances are computed as
+/// `sqrt(dx² + dy²)` (see ``Envelope/distance(toX:y:)``) without overflow
+/// protection, so distance queries assume coordinate differences well below
+/// ~1e150 (any projected or geographic coordinates qualify). Internally boxes
+/// are compared by squared distance with a conservative threshold and items by
+/// true distance, so results are exactly those of comparing true distances.
+///
 /// ## Determinism
 /// The build is fully deterministic (items are sorted by Hilbert value, ties by
 /// item index), so two trees built from the same input are identical. Window
@@ -56,11 +64,13 @@ public struct PackedRTree: Sendable {
 
     /// Default fan-out. 16 is flatbush's default and the usual sweet spot for
     /// packed trees: a node's 16 boxes are 512 contiguous bytes (8 cache lines)
-    /// that are scanned linearly, so the per-child cost is a few compares, while
-    /// the tree stays shallow (5 levels for 1M items) and a nearest query
-    /// pushes/pops few heap entries. Smaller sizes (4–8) prune slightly better
-    /// per box test but pay more in depth and heap traffic; larger sizes (32+)
-    /// test many boxes that a finer tree would have pruned.
+    /// scanned linearly with a few branch-free operations per box, while the
+    /// tree stays shallow (5 internal levels for 1M items), so a query does
+    /// few node expansions and the window-query stack stays under 1 KiB.
+    /// Smaller sizes (4–8) prune a little better per box but pay in depth and
+    /// queue traffic; larger ones (32+) test many boxes a finer tree would have
+    /// pruned. On 1M random points, 8 and 16 measured about the same for
+    /// nearest queries, 4 and 32–64 slower.
     public static let defaultNodeSize = 16
 
     /// Builds the tree by Hilbert bulk loading.

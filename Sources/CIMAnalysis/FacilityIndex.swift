@@ -35,6 +35,9 @@ public struct CategoryFacilities: Sendable {
     @inline(__always)
     public func nearest(x: Double, y: Double, cutoff: Double, workspace: inout NearestWorkspace) -> (index: Int, distance: Double)? {
         let geometries = self.geometries
-        return tree.nearest(x: x, y: y, maxDistance: cutoff, workspace: &workspace) { geometries.distance(fromX: x, y: y, to: $0) }
+        // The tree's contract: an exact distance is never below the envelope distance (guards against rounding).
+        return tree.nearest(x: x, y: y, maxDistance: cutoff, workspace: &workspace) {
+            max(geometries.distance(fromX: x, y: y, to: $0), geometries.envelope($0).distance(toX: x, y: y))
+        }
     }
 }

@@ -28,7 +28,11 @@ extension WalkGraph {
             guard x.isFinite && y.isFinite else { continue }
             let hit = edgeTree.nearest(x: x, y: y, maxDistance: maxAccess, workspace: &workspace) { e in
                 let a = Int(edgeFrom[e]), b = Int(edgeTo[e])
-                return pointSegmentDistance(x, y, vertices[2 * a], vertices[2 * a + 1], vertices[2 * b], vertices[2 * b + 1])
+                let ax = vertices[2 * a], ay = vertices[2 * a + 1], bx = vertices[2 * b], by = vertices[2 * b + 1]
+                let exact = pointSegmentDistance(x, y, ax, ay, bx, by)
+                // The tree's contract: never below the envelope distance (guards against rounding).
+                let envelope = Envelope(minX: min(ax, bx), minY: min(ay, by), maxX: max(ax, bx), maxY: max(ay, by))
+                return max(exact, envelope.distance(toX: x, y: y))
             }
             guard let hit else { continue }
             edge[k] = Int32(hit.index)

@@ -11,7 +11,7 @@ public struct CIMCommand: ParsableCommand {
         """,
         version: "0.1.0",
         subcommands: [ImportCommand.self, InfoCommand.self, QueryCommand.self, ExportCommand.self, CoverageCommand.self,
-                      GapsCommand.self, AuditCommand.self, GenerateCommand.self, BenchCommand.self]
+                      IsochronesCommand.self, GapsCommand.self, AuditCommand.self, GenerateCommand.self, BenchCommand.self]
     )
 
     public init() {}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import CIMAnalysis
+import CIMStore
+import Foundation
+
+/// `cim isochrones STORE --category KEY`: walking service areas along the network.
+struct IsochronesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "isochrones",
+        abstract: "Walking service areas of a facility category along the road network (5, 10, 15 minutes), for all facilities or per facility.",
+        discussion: """
+        The reachable street pieces (partial edges included) within each walking distance are buffered by --width \
+        metres and dissolved. Minutes become metres through the standard's life-circle levels (5 → 300 m, \
+        10 → 500 m, 15 → 1000 m), other minutes through --metres-per-minute. The layer isochrones_<category> \
+        is written to the store (or --out).
+        """
+    )
+
+    @Argument(help: "The store (.gpkg).") var store: String
+    @Option(name: .long, help: "The facility category (a key of the standard).") var category: String
+    @Option(name: .long, help: "Walking minutes, comma-separated.") var minutes: String = "5,10,15"
+    @Flag(name: .long, help: "One service area per facility instead of one for all.") var perFacility = false
+    @Option(name: .long, help: "Buffer width around reachable streets, metres.") var width: Double = Isochrones.defaultWidth
+    @Option(name: .long, help: "Walking speed for minutes that are not a life-circle level.") var metresPerMinute: Double = 60
+    @Option(name: .long, help: "Merge road vertices closer than this (m).") var snapTolerance: Double = 0
+    @Option(name: .long, help: "Facilities farther than this (m) from every walkable road are left out.") var maxAccess: Double = NetworkCoverage.defaultMaxAccess
+    @Option(name: .long, help: "A standard file (default: the shipped one).") var standard: String?
+    @Option(name: .long, help: "Write the layer to this GeoPackage instead of the store.") var out: String?
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let values = try minutes.split(separator: ",").map { text -> Double in
+            guard let v = Double(text.trimmingCharacters(in: .whitespaces)), v > 0 else { throw ValidationError("--minutes takes positive numbers, got '\(text)'") }
+            return v
+        }
+        let standard = try self.standard.map { try Standard.load(URL(fileURLWithPath: $0)) } ?? Standard.shipped()
+        let store = try Store.open(self.store, update: out == nil)
+        for layer in ["roads", "facilities"] where !store.hasLayer(layer) {
+            throw StoreError("the store has no \(layer) layer", file: store.path, hint: "import one: cim import \(store.path) \(layer) FILE")
+        }
+        let roads = try store.snapshot("roads", fields: ["walkable"])
+        let facilities = try store.snapshot("facilities", fields: ["id", "category"])
+        let progress = ProgressReporter("isochrones (facility groups)")
+        let result = try Isochrones.run(roads: roads, facilities: facilities, category: category, minutes: values, standard: standard,
+                                        perFacility: perFacility, width: width, metresPerMinute: metresPerMinute,
+                                        snapTolerance: snapTolerance, maxAccess: maxAccess) { done, _ in progress.update(done) }
+        progress.finish()
+        if result.offNetwork > 0 { printError("warning: \(result.offNetwork) facility(ies) are over \(Int(maxAccess)) m from any walkable road and were left out") }
+        for warning in result.graph.warnings { printError("warning: \(warning)") }
+        let name = "isochrones_\(category)"
+        let target = try out.map { try Store.openOrCreate($0, crs: store.crs) } ?? store
+        try target.writeLayer(Isochrones.layer(result.areas, category: category, name: name),
+                              provenance: LayerProvenance(source: "cim isochrones --category \(category) --minutes \(minutes)\(perFacility ? " --per-facility" : "")"))
+        var table = SummaryTable(title: "Service areas of \(category) along the walk network (written to \(target.path): \(name))", key: "isochrones",
+                                 headers: ["facility", "minutes", "metres", "facilities", "area_km2"])
+        table.rows = result.areas.prefix(perFacility ? 30 : Int.max).map {
+            [.text($0.facilityId ?? "all"), .real($0.minutes, digits: 0), .real($0.metres, digits: 0), .int($0.facilities), .real($0.areaM2 / 1e6, digits: 3)]
+        }
+        if perFacility && result.areas.count > 30 { table.notes.append("\(result.areas.count - 30) more rows in the layer") }
+        print(SummaryRenderer.render([table], as: output.resolved), terminator: "")
+    }
+}

@@ -92,6 +92,8 @@ extension Store {
         case wkbMultiPolygon: type = .multiPolygon
         default: type = .geometryCollection
         }
-        return FeatureTable(name: layerName, geometryType: type, geometries: geometries, columns: columns, crs: crs, fids: fids)
+        // A GeoPackage not made by cim has no store CRS: take the layer's own.
+        let layerCRS = crs ?? layerCRSDefinition(layer).flatMap { try? CoordinateReferenceSystem($0) }
+        return FeatureTable(name: layerName, geometryType: type, geometries: geometries, columns: columns, crs: layerCRS, fids: fids)
     }
 }

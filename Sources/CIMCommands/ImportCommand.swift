@@ -7,7 +7,7 @@ import Foundation
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import a source (GeoPackage, Shapefile, GeoJSON, FlatGeobuf, CSV, OSM PBF …) into a bundle layer.",
+        abstract: "Import a source (GeoPackage, Shapefile, GeoJSON, FlatGeobuf, CSV, OSM PBF, CityJSON …) into a bundle layer.",
         discussion: """
         LAYER is a bundle layer (buildings, facilities, roads, pipes, pipe_nodes, areas, waterlogging), or `all` \
         with an OSM source to import every layer the OSM preset defines. The store is created when missing. \
@@ -17,6 +17,7 @@ struct ImportCommand: ParsableCommand {
           cim import city.gpkg all Data/porto.osm.pbf
           cim import city.gpkg buildings survey.shp --map floors=CS --map use=YT --values use-map.json --source-crs EPSG:4547
           cim import city.gpkg facilities pois.csv --map category=type
+          cim import city.gpkg buildings 3dbag_tile.city.jsonl --map year=oorspronkelijkbouwjaar
         """
     )
 
@@ -58,6 +59,19 @@ struct ImportCommand: ParsableCommand {
         }
         if !FileManager.default.fileExists(atPath: source) {
             throw StoreError("no such file", file: source, hint: "check the path")
+        }
+        if layer != "all" && preset == nil && CityJSONReader.isCityJSON(source) {
+            // CityJSON: the whole file is read and checked before the store is opened, so a bad file leaves it untouched.
+            guard layer == "buildings" else { throw ValidationError("a CityJSON source imports into the layer buildings, not \(layer)") }
+            let reading = ProgressReporter("reading \(source)")
+            let buildings = try CityJSONReader.readBuildings(source, sourceCRS: sourceCRS, fieldMap: fieldMap, values: valueMapping) { reading.update($0) }
+            reading.finish()
+            let store = try Store.openOrCreate(self.store, crs: storeCRS)
+            let report = try store.importCityJSON(buildings, options: ImportOptions(layer: layer, source: source, fieldMap: fieldMap, values: valueMapping,
+                                                                                    sourceCRS: sourceCRS, storeCRS: storeCRS))
+            for warning in report.warnings { printError("warning: \(report.layer): \(warning)") }
+            print(SummaryRenderer.render(Self.summary([report], store: store), as: output.resolved), terminator: "")
+            return
         }
         let store = try Store.openOrCreate(self.store, crs: storeCRS)
         var reporter: ProgressReporter?

@@ -1,0 +1,98 @@
+import CIMGeometry
+import Foundation
+
+extension Store {
+    /// Imports the buildings of a CityJSON file or CityJSON Sequence into the bundle layer `buildings`
+    /// (``CityJSONReader/readBuildings(_:sourceCRS:fieldMap:values:progress:)``, then
+    /// ``importCityJSON(_:options:)``). The whole file is read and checked before the store is touched:
+    /// a malformed file throws and leaves the store as it was.
+    public func importCityJSON(_ options: ImportOptions, progress: ((String, Int) -> Void)? = nil) throws -> ImportReport {
+        try Self.checkCityJSONLayer(options)
+        let buildings = try CityJSONReader.readBuildings(options.source, sourceCRS: options.sourceCRS, fieldMap: options.fieldMap,
+                                                         values: options.values) { progress?("reading \(options.source)", $0) }
+        return try importCityJSON(buildings, options: options, progress: progress)
+    }
+
+    /// Writes buildings read from CityJSON as the layer `buildings`, replacing it in one transaction.
+    /// Footprints are reprojected to the store's CRS (set from the data on a new store: the file's
+    /// horizontal CRS when projected, else the metric CRS for its lon/lat bounds). `options` gives the
+    /// layer (must be `buildings`), the source path and the store CRS for a new store.
+    public func importCityJSON(_ buildings: CityJSONBuildings, options: ImportOptions,
+                               progress: ((String, Int) -> Void)? = nil) throws -> ImportReport {
+        let started = Date()
+        try Self.checkCityJSONLayer(options)
+        guard buildings.count > 0 else {
+            let skipped = buildings.skipped.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")
+            throw StoreError("the file has no buildings with a footprint (\(buildings.objectsRead) city objects\(skipped.isEmpty ? "" : ": " + skipped))",
+                             file: buildings.source, hint: "the layer buildings was left as it was")
+        }
+        var warnings = buildings.warnings
+        var table = buildings.table(crs: nil)
+        let sourceCRS: CoordinateReferenceSystem
+        if let known = options.sourceCRS ?? buildings.crs {
+            sourceCRS = known
+        } else if let extent = table.extent, !CoordinateReferenceSystem.looksLikeLonLat(extent) {
+            throw StoreError("the CityJSON has no metadata.referenceSystem and its coordinates are not lon/lat", file: buildings.source,
+                             hint: "pass --source-crs, e.g. --source-crs EPSG:28992")
+        } else {
+            sourceCRS = .wgs84
+            if table.count > 0 {
+                warnings.append("the CityJSON has no reference system; its coordinates look like lon/lat, so EPSG:4326 is assumed (pass --source-crs to override)")
+            }
+        }
+        let targetCRS: CoordinateReferenceSystem
+        if let existing = crs {
+            targetCRS = existing
+        } else if let wanted = options.storeCRS {
+            targetCRS = wanted
+        } else if sourceCRS.isGeographic {
+            guard let extent = table.extent else {
+                throw StoreError("the source has no buildings to choose a CRS from", file: buildings.source, hint: "pass --crs")
+            }
+            targetCRS = try CoordinateReferenceSystem.metricCRS(forLonLatBounds: extent)
+        } else {
+            targetCRS = sourceCRS
+        }
+        if sourceCRS != targetCRS {
+            do {
+                try CoordinateTransform(from: sourceCRS, to: targetCRS).transform(&table.geometries)
+            } catch {
+                throw StoreError("reprojection from \(sourceCRS.identifier) to \(targetCRS.identifier) failed: \(error)", file: buildings.source,
+                                 hint: "check --source-crs")
+            }
+        }
+        table.crs = targetCRS
+        if crs == nil { try setCRS(targetCRS) }
+        let kind = buildings.isSequence ? "CityJSONSeq \(buildings.version)" : "CityJSON \(buildings.version)"
+        let provenance = LayerProvenance(source: buildings.source, sourceLayer: kind, sourceCRS: sourceCRS.identifier,
+                                         repaired: buildings.repaired, rejected: buildings.rejected, issues: buildings.issues)
+        try writeLayer(table, provenance: provenance) { progress?("writing buildings", $0) }
+        return ImportReport(layer: BundleLayer.buildings.name, source: buildings.source, sourceLayers: [kind],
+                            read: buildings.objectsRead, selected: buildings.count + buildings.rejected, imported: table.count,
+                            repaired: buildings.repaired, rejected: buildings.rejected, split: 0, sourceCRS: sourceCRS.identifier,
+                            storeCRS: targetCRS.identifier, warnings: warnings, issues: buildings.issues,
+                            seconds: buildings.seconds + Date().timeIntervalSince(started))
+    }
+
+    private static func checkCityJSONLayer(_ options: ImportOptions) throws {
+        guard options.layer == BundleLayer.buildings.name else {
+            throw StoreError("a CityJSON source imports into the layer buildings, not \(options.layer)", file: options.source,
+                             hint: "cim import STORE buildings \(options.source)")
+        }
+    }
+
+    /// Exports a polygonal layer as a CityJSON 2.0 file of LoD1 buildings (see ``CityJSONWriter``), with
+    /// the store's CRS as `metadata.referenceSystem`. The file is written beside the target and moved into
+    /// place only when complete.
+    @discardableResult
+    public func exportCityJSON(_ layer: String, to output: String, options: CityJSONExportOptions = CityJSONExportOptions()) throws -> CityJSONExportReport {
+        guard hasLayer(layer) else {
+            throw StoreError("no such layer", file: path, layer: layer, hint: "layers here: \(layerNames.joined(separator: ", "))")
+        }
+        let table = try snapshot(layer)
+        guard table.geometryType != nil else {
+            throw StoreError("the layer has no geometry to export as 3D buildings", file: path, layer: layer)
+        }
+        return try CityJSONWriter.write(table, crs: crs, to: output, options: options)
+    }
+}

@@ -89,8 +89,13 @@ extension CoordinateReferenceSystem {
 }
 
 /// A PROJ threading context (`proj_context_create`) with network access off; destroyed on deinit.
+///
+/// PROJ's error messages are logged, not returned (`proj_context_errno` of an unknown EPSG code is only
+/// "Unknown error (code 4096)"), so a non-capturing log function (`proj_log_func`) keeps the last one.
 final class PROJContext {
     let handle: OpaquePointer
+    /// The last error message PROJ logged on this context ("" when none).
+    var lastLogged = ""
 
     init() throws {
         guard let handle = proj_context_create() else {
@@ -98,14 +103,23 @@ final class PROJContext {
         }
         self.handle = handle
         proj_context_set_enable_network(handle, 0)
-        proj_log_level(handle, PJ_LOG_NONE)
+        proj_log_level(handle, PJ_LOG_ERROR)
+        proj_log_func(handle, Unmanaged.passUnretained(self).toOpaque()) { userdata, level, message in
+            guard let userdata, let message, level == Int32(PJ_LOG_ERROR.rawValue) else { return }
+            Unmanaged<PROJContext>.fromOpaque(userdata).takeUnretainedValue().lastLogged = String(cString: message)
+        }
     }
 
     deinit { proj_context_destroy(handle) }
 
     func error(_ operation: String) -> GeometryError {
         let code = proj_context_errno(handle)
-        let message = code == 0 ? "unknown PROJ error" : (proj_context_errno_string(handle, code).map { String(cString: $0) } ?? "error \(code)")
+        var message = code == 0 ? "unknown PROJ error" : (proj_context_errno_string(handle, code).map { String(cString: $0) } ?? "error \(code)")
+        // "proj_create: crs not found" says more than "Unknown error (code 4096)".
+        let logged = lastLogged.hasPrefix("proj_create: ") ? String(lastLogged.dropFirst("proj_create: ".count)) : lastLogged
+        if !logged.isEmpty {
+            message = logged.contains(message) || code == 0 || code == 4096 ? logged : "\(logged) (\(message))"
+        }
         return .proj(operation: operation, message: message)
     }
 }

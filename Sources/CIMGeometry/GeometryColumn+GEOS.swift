@@ -2,8 +2,9 @@ import CGEOS
 
 extension GeometryColumn {
     /// Appends a GEOS geometry: its parts, rings and coordinates (`GEOSGeom_getCoordSeq_r`,
-    /// `GEOSCoordSeq_copyToBuffer_r`). Geometry collections are flattened to their polygons, lines or points
-    /// of the first kind found; empty geometries become features with no parts.
+    /// `GEOSCoordSeq_copyToBuffer_r`). A geometry collection keeps all its parts under the collection type
+    /// (nested collections flattened; part types are inferred again on the way out, see `wkb(_:)`);
+    /// empty geometries become features with no parts.
     public mutating func append(_ geometry: Geometry) throws {
         let context = geometry.context
         var type = geometry.type
@@ -73,7 +74,8 @@ extension GeometryColumn {
         default:
             var children: [OpaquePointer?] = []
             for p in parts {
-                guard let child = makePart(p, type: type.singular, context: context) else {
+                let partType = type == .geometryCollection ? inferredPartType(p) : type.singular
+                guard let child = makePart(p, type: partType, context: context) else {
                     for made in children { GEOSGeom_destroy_r(context.handle, made) }
                     throw context.error("GEOSGeom_create*_r")
                 }

@@ -114,7 +114,9 @@ extension GeometryColumn {
         return out
     }
 
-    private func inferredPartType(_ p: Int) -> GeometryType {
+    /// The type of part `p` of a geometry collection, inferred from its shape (the column keeps one type
+    /// per feature): one coordinate is a point, one open ring a line, closed rings a polygon.
+    func inferredPartType(_ p: Int) -> GeometryType {
         let rs = rings(of: p)
         if rs.count == 1 && coordinates(of: rs.lowerBound).count == 1 { return .point }
         if rs.count == 1 {

@@ -321,10 +321,17 @@ struct LayerBuilder {
             let top = counts.sorted { $0.value > $1.value }.prefix(5).map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")
             warnings.append("\(counts.values.reduce(0, +)) value(s) of '\(field)' are not bundle values and were set to '\(fallback)' (\(top)); map them with --values FILE")
         }
-        if bundle.name == "pipes", diameterUnit == nil, let diameters = reals["diameter_mm"] {
-            let known = diameters.compactMap { $0 }
-            if !known.isEmpty, known.filter({ $0 > 0 && $0 < 5 }).count * 2 > known.count {
-                warnings.append("most pipe diameters are below 5: they look like metres, not millimetres (pass --diameter-unit m)")
+        if bundle.name == "pipes", let diameters = reals["diameter_mm"] {
+            // Stored in mm; the source's values are these divided by 1000 with --diameter-unit m.
+            let known = diameters.compactMap { $0 }.filter { $0 > 0 }
+            if diameterUnit == "m" {
+                if !known.isEmpty, known.filter({ $0 >= 20_000 }).count * 2 > known.count {
+                    warnings.append("--diameter-unit m, but most pipe diameters are 20 or more: they look like millimetres, not metres (drop --diameter-unit m)")
+                }
+            } else if !known.isEmpty, known.filter({ $0 < 5 }).count * 2 > known.count {
+                warnings.append(diameterUnit == "mm"
+                    ? "--diameter-unit mm, but most pipe diameters are below 5: they look like metres, not millimetres (pass --diameter-unit m)"
+                    : "most pipe diameters are below 5: they look like metres, not millimetres (pass --diameter-unit m)")
             }
         }
         let geometryType: GeometryType

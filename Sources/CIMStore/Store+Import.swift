@@ -78,8 +78,6 @@ extension Store {
         } else {
             targetCRS = sourceCRS
         }
-        if crs == nil { try setCRS(targetCRS) }
-
         if sourceCRS != targetCRS {
             let transform = try CoordinateTransform(from: sourceCRS, to: targetCRS)
             do {
@@ -89,7 +87,12 @@ extension Store {
             }
         }
 
+        // Fixed only now, so that an import that fails before this point leaves a new store without a CRS.
+        if crs == nil { try setCRS(targetCRS) }
+        let before = builder.warnings.count
         let table = builder.table(crs: targetCRS)
+        // table(crs:) adds the warnings about changed values (numbers, bundle values, diameter units).
+        warnings += builder.warnings[before...]
         let provenance = LayerProvenance(source: options.source, sourceLayer: sourceLayers.joined(separator: ","),
                                          sourceCRS: sourceCRS.identifier, repaired: builder.repaired, rejected: builder.rejected,
                                          issues: builder.issues)

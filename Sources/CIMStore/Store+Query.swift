@@ -71,6 +71,8 @@ extension Store {
         var buffer = [UInt8](repeating: 0, count: 1024)
         OGR_L_ResetReading(layer)
         let unordered = query.near == nil
+        // Only an unfiltered scan comes in fid order (a window comes in R-tree order), so only it can stop early.
+        let fidOrdered = unordered && window == nil && clauses.isEmpty
         while let feature = OGR_L_GetNextFeature(layer) {
             defer { OGR_F_Destroy(feature) }
             guard let geometry = OGR_F_GetGeometryRef(feature) else { continue }
@@ -87,10 +89,10 @@ extension Store {
             geometries.append(single, feature: 0)
             fids.append(OGR_F_GetFID(feature))
             for k in specs.indices { values[k].append(fieldString(feature, Int32(k))) }
-            if unordered, let limit = query.limit, fids.count >= limit { break }
+            if fidOrdered, let limit = query.limit, fids.count >= limit { break }
         }
         var order = Array(fids.indices)
-        if !unordered { order.sort { (distances[$0], fids[$0]) < (distances[$1], fids[$1]) } }
+        if unordered { order.sort { fids[$0] < fids[$1] } } else { order.sort { (distances[$0], fids[$0]) < (distances[$1], fids[$1]) } }
         if let limit = query.limit, order.count > limit { order = Array(order.prefix(limit)) }
         let columns = specs.enumerated().map { k, spec -> AttributeColumn in
             let picked = order.map { values[k][$0] }

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Independent cross-checks of cim's answers with Python tools (pip-installed when missing; never a
+# dependency of cim itself): network distances against networkx on the split graph (Porto), CityJSON
+# import/export against shapely and the CityJSON 2.0 schema (Delft, Zürich).
+# Usage: Scripts/crosscheck.sh [path/to/cim]   (default: the debug build, built when missing)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cim=${1:-.build/debug/cim}
+[ -x "$cim" ] || swift build --product cim >/dev/null
+python3 -c "import shapely, pyogrio, networkx" 2>/dev/null || python3 -m pip install --quiet shapely pyogrio networkx
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failed=0
+passed=0
+
+echo "== network distances vs networkx (Porto)"
+"$cim" import "$work/porto.gpkg" all Data/porto.osm.pbf >/dev/null 2>&1
+"$cim" coverage "$work/porto.gpkg" --metric network --format json >/dev/null 2>&1
+if python3 Tests/CrossCheck/network_check.py "$work/porto.gpkg"; then passed=$((passed+1)); else failed=$((failed+1)); fi
+
+echo "== CityJSON import/export vs shapely and the CityJSON schema (Delft, Zürich)"
+if Tests/CrossCheck/cityjson_check.sh "$cim" > "$work/cityjson.log" 2>&1; then
+  tail -1 "$work/cityjson.log"; passed=$((passed+1))
+else
+  tail -30 "$work/cityjson.log"; failed=$((failed+1))
+fi
+
+echo "crosscheck: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -87,8 +87,6 @@ extension Store {
             }
         }
 
-        // Fixed only now, so that an import that fails before this point leaves a new store without a CRS.
-        if crs == nil { try setCRS(targetCRS) }
         let before = builder.warnings.count
         let table = builder.table(crs: targetCRS)
         // table(crs:) adds the warnings about changed values (numbers, bundle values, diameter units).
@@ -96,7 +94,8 @@ extension Store {
         let provenance = LayerProvenance(source: options.source, sourceLayer: sourceLayers.joined(separator: ","),
                                          sourceCRS: sourceCRS.identifier, repaired: builder.repaired, rejected: builder.rejected,
                                          issues: builder.issues)
-        try writeLayer(table, provenance: provenance) { progress?("writing \(bundle.name)", $0) }
+        // A new store's CRS is fixed in the same transaction as its first layer: a failed import leaves none.
+        try writeLayer(table, provenance: provenance, establishing: targetCRS) { progress?("writing \(bundle.name)", $0) }
         return ImportReport(layer: bundle.name, source: options.source, sourceLayers: sourceLayers, read: builder.read,
                             selected: builder.selected, imported: table.count, repaired: builder.repaired,
                             rejected: builder.rejected, split: builder.split, sourceCRS: sourceCRS.identifier,

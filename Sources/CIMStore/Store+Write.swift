@@ -24,8 +24,12 @@ extension Store {
     /// Writes `table` as a layer, replacing any layer of that name, in one transaction: if anything fails
     /// (or the process dies) the previous contents stay. The layer gets GeoPackage's R-tree index, the
     /// store's CRS, and a `cim_layers` record. `progress` is called with the number of features written.
-    public func writeLayer(_ table: FeatureTable, provenance: LayerProvenance, progress: ((Int) -> Void)? = nil) throws {
-        guard table.geometryType == nil || crs != nil else {
+    ///
+    /// `establishing` fixes the store's CRS in the same transaction (for the first import into a new
+    /// store): if the write fails, the store is left without a CRS, as it was.
+    public func writeLayer(_ table: FeatureTable, provenance: LayerProvenance, establishing newCRS: CoordinateReferenceSystem? = nil,
+                           progress: ((Int) -> Void)? = nil) throws {
+        guard table.geometryType == nil || crs != nil || newCRS != nil else {
             throw StoreError("the store has no CRS yet", file: path, layer: table.name)
         }
         for column in table.columns where column.values.count != table.count {
@@ -33,7 +37,9 @@ extension Store {
         }
         try ensureMetadataTables()
         try dataset.startTransaction()
+        let previousCRS = crs
         do {
+            if let newCRS, crs == nil { try setCRS(newCRS) }
             try writeLayerInTransaction(table, progress: progress)
             try recordLayer(LayerRecord(layer: table.name, source: provenance.source, sourceLayer: provenance.sourceLayer,
                                         sourceCRS: provenance.sourceCRS, importedAt: ISO8601DateFormatter().string(from: Date()),
@@ -42,6 +48,7 @@ extension Store {
             try dataset.commit()
         } catch {
             dataset.rollback()
+            crs = previousCRS
             throw error
         }
     }

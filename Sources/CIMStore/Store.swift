@@ -14,7 +14,7 @@ public final class Store {
     public let path: String
     let dataset: OGRDataset
     /// The store's CRS; nil until the first layer is imported.
-    public private(set) var crs: CoordinateReferenceSystem?
+    public internal(set) var crs: CoordinateReferenceSystem?
 
     private init(path: String, dataset: OGRDataset) throws {
         self.path = path

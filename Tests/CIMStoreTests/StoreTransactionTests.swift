@@ -42,6 +42,26 @@ import Testing
         }
     }
 
+    @Test func failedFirstWriteLeavesANewStoreWithoutCRS() throws {
+        try withTemporaryDirectory { dir in
+            let path = dir.appendingPathComponent("new.gpkg").path
+            let store = try Store.openOrCreate(path)
+            var geometries = GeometryColumn()
+            for k in 0 ..< 2 {
+                try geometries.append(Geometry(wkt: "MULTIPOLYGON (((\(k * 10) 0, \(k * 10 + 5) 0, \(k * 10 + 5) 5, \(k * 10) 0)))"))
+            }
+            // The second row repeats the primary key: the write fails after the CRS was set in the transaction.
+            let table = FeatureTable(name: "buildings", geometryType: .multiPolygon, geometries: geometries,
+                                     columns: [AttributeColumn("fid", .integer([7, 7]))])
+            _ = expectStoreError {
+                try store.writeLayer(table, provenance: LayerProvenance(source: "test"), establishing: try CoordinateReferenceSystem(epsg: 4548))
+            }
+            #expect(store.crs == nil)
+            #expect(try Store.open(path).metadataValue("crs") == nil)
+            #expect(!(try Store.open(path).hasLayer("buildings")))
+        }
+    }
+
     @Test func featureThatCannotBeWrittenRollsBackTheReplacement() throws {
         try withTemporaryDirectory { dir in
             let (store, path) = try StoreImportErrorTests.makeStore(dir)

@@ -62,11 +62,10 @@ extension Store {
             }
         }
         table.crs = targetCRS
-        if crs == nil { try setCRS(targetCRS) }
         let kind = buildings.isSequence ? "CityJSONSeq \(buildings.version)" : "CityJSON \(buildings.version)"
         let provenance = LayerProvenance(source: buildings.source, sourceLayer: kind, sourceCRS: sourceCRS.identifier,
                                          repaired: buildings.repaired, rejected: buildings.rejected, issues: buildings.issues)
-        try writeLayer(table, provenance: provenance) { progress?("writing buildings", $0) }
+        try writeLayer(table, provenance: provenance, establishing: targetCRS) { progress?("writing buildings", $0) }
         return ImportReport(layer: BundleLayer.buildings.name, source: buildings.source, sourceLayers: [kind],
                             read: buildings.objectsRead, selected: buildings.count + buildings.rejected, imported: table.count,
                             repaired: buildings.repaired, rejected: buildings.rejected, split: 0, sourceCRS: sourceCRS.identifier,

@@ -1,2 +1,0 @@
-/// Synthetic cities (see CityGenerator).
-enum CIMGenerateModule {}

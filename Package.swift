@@ -42,7 +42,7 @@ let package = Package(
         .testTarget(name: "CIMIndexTests", dependencies: ["CIMIndex"]),
         .testTarget(name: "CIMStoreTests", dependencies: ["CIMStore", "CIMGeometry"]),
         .testTarget(name: "CIMAnalysisTests", dependencies: ["CIMAnalysis", "CIMStore", "CIMGeometry", "CIMIndex"]),
-        .testTarget(name: "CIMGenerateTests", dependencies: ["CIMGenerate", "CIMStore", "CIMGeometry"]),
+        .testTarget(name: "CIMGenerateTests", dependencies: ["CIMGenerate", "CIMStore", "CIMGeometry", "CIMAnalysis"]),
         .testTarget(name: "CLITests", dependencies: ["cim"]),
     ],
     swiftLanguageModes: [.v5]

@@ -164,7 +164,9 @@ struct DrainageAuditTests {
             net.pipes[m].down = nil
             planted = [PlantedDefect(type: .reversedSlope, x: 100, y: 25, pipes: ["I2-M2"], value: 0.2),
                        PlantedDefect(type: .reversedSlope, x: 75, y: 0, pipes: ["M2-M1"], value: 0.3),          // inverts from the nodes
-                       PlantedDefect(type: .reversedSlope, x: 100, y: 0, pipes: ["I1-M2", "I2-M2", "M2-M1"], value: 3)]  // flows meet at M2
+                       PlantedDefect(type: .reversedSlope, x: 100, y: 0, pipes: ["I1-M2", "I2-M2", "M2-M1"], value: 3),  // flows meet at M2
+                       // The pipe's own record has no inverts (the slope check borrows the nodes'): incomplete.
+                       PlantedDefect(type: .missingAttributes, x: 75, y: 0, pipes: ["M2-M1"], value: 2)]
         case .diameterShrink:
             net.pipes[index("M1-O")].diameter = 350
             planted = [PlantedDefect(type: .diameterShrink, x: 50, y: 0, pipes: ["M2-M1", "M1-O"], value: 50)]

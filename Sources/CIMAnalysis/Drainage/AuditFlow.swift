@@ -18,7 +18,8 @@ enum AuditFlow {
         return (up, down, fromNodes)
     }
 
-    static func check(pipes: PipeSet, graph: PipeGraph) -> (defects: [PipeDefect], invertsFromNodes: Int) {
+    /// `hasOutlet[c]`: whether component c reaches an outfall, plant or pump.
+    static func check(pipes: PipeSet, graph: PipeGraph, hasOutlet: [Bool]) -> (defects: [PipeDefect], invertsFromNodes: Int) {
         var defects: [PipeDefect] = []
         let (up, down, fromNodes) = inverts(pipes: pipes, graph: graph)
 
@@ -33,10 +34,12 @@ enum AuditFlow {
 
         // Flow directions that disagree: a vertex that two or more pipes flow into and none out of, which is
         // not an outfall, plant or pump (one of the pipes is drawn against the flow). At the vertex; the value
-        // is the number of pipes flowing in.
+        // is the number of pipes flowing in. In a component that reaches no outlet at all such a sink is where
+        // its water ends: that is reported once, as the component's no_outlet_component, not here.
         for v in 0 ..< graph.nodeCount where graph.outDegree(v) == 0 && graph.inDegree(v) >= 2 {
             if let kind = graph.nodeKind[v], PipeGraph.outletKinds.contains(kind) || kind == "pump" { continue }
             let incoming = graph.pipesIn(v).map(Int.init)
+            if !hasOutlet[Int(graph.component[incoming[0]])] { continue }
             defects.append(PipeAudit.defect(.reversedSlope, "flow directions disagree: \(incoming.count) pipes flow into this node and none out", .high,
                                             pipes: incoming, in: pipes, at: (graph.nodeX[v], graph.nodeY[v]), value: Double(incoming.count), unit: "pipes"))
         }

@@ -110,11 +110,12 @@ enum AuditSegments {
     /// there) or, when pipes without a kind are audited, a kind. One defect per pipe (value: the number of
     /// missing attributes), except for attributes no pipe has: those are counted, not listed per pipe.
     static func missingAttributes(pipes: PipeSet, graph: PipeGraph, includeKind: Bool) -> (defects: [PipeDefect], missing: [String: Int], missingEverywhere: [String]) {
-        let (up, down, _) = AuditFlow.inverts(pipes: pipes, graph: graph)
+        // A census record is complete when the pipe itself carries the value: inverts that the slope check
+        // borrows from pipe nodes do not make the pipe's record complete.
         var fields: [(name: String, missing: (Int) -> Bool)] = [
             ("diameter_mm", { pipes.diameters[$0] == nil }),
-            ("up_invert", { up[$0] == nil }),
-            ("down_invert", { down[$0] == nil }),
+            ("up_invert", { pipes.upInverts[$0] == nil }),
+            ("down_invert", { pipes.downInverts[$0] == nil }),
         ]
         if includeKind { fields.append(("kind", { pipes.kinds[$0] == nil })) }
         var missing: [String: Int] = [:]

@@ -167,7 +167,7 @@ public enum PipeAudit {
         let topology = AuditTopology.check(pipes: pipes, graph: graph, components: components, options: options)
         defects += topology
         progress?("checks", 1, 4)
-        let flow = AuditFlow.check(pipes: pipes, graph: graph)
+        let flow = AuditFlow.check(pipes: pipes, graph: graph, hasOutlet: components.map { !$0.outlets.isEmpty })
         defects += flow.defects
         progress?("checks", 2, 4)
         defects += AuditSegments.lengths(pipes: pipes, options: options)

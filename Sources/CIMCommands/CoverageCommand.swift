@@ -71,10 +71,12 @@ struct CoverageCommand: ParsableCommand {
         progress.finish()
         let target = try out.map { try Store.openOrCreate($0, crs: store.crs) } ?? store
         let provenance = LayerProvenance(source: "cim coverage --metric \(metric.rawValue) (\(standard.name))")
-        let writer = ProgressReporter("writing coverage_buildings", total: result.buildings.count)
-        try target.writeLayer(result.buildingLayer(footprints: buildings), provenance: provenance) { writer.update($0) }
+        // Both layers in one transaction: either both land or neither.
+        let writer = ProgressReporter("writing coverage_buildings, coverage_areas", total: result.buildings.count)
+        try target.writeLayers([result.buildingLayer(footprints: buildings), result.areaLayer()], provenance: provenance) { name, count in
+            if name == "coverage_buildings" { writer.update(count) }
+        }
         writer.finish()
-        try target.writeLayer(result.areaLayer(), provenance: provenance)
         timings.lap("write")
         for warning in result.warnings { printError("warning: \(warning)") }
         print(SummaryRenderer.render(Self.summary(result, timings: timings, target: target.path, top: top), as: output.resolved), terminator: "")

@@ -79,11 +79,14 @@ struct GapsCommand: ParsableCommand {
         let layers = [result.serviceLayer(), result.zoneLayer(), result.blankAreaLayer()]
         let target = try out.map { try Store.openOrCreate($0, crs: store.crs) } ?? store
         let provenance = LayerProvenance(source: "cim gaps --kinds \(kinds) --radius \(radius) --merge \(merge)")
-        for layer in layers {
-            let writer = ProgressReporter("writing \(layer.name)", total: layer.count)
-            try target.writeLayer(layer, provenance: provenance) { writer.update($0) }
-            writer.finish()
+        // All three layers in one transaction: either all land or none.
+        let writer = ProgressReporter("writing pipe_service, blank_zones, blank_areas", total: layers.map(\.count).reduce(0, +))
+        var written: [String: Int] = [:]
+        try target.writeLayers(layers, provenance: provenance) { name, count in
+            written[name] = count
+            writer.update(written.values.reduce(0, +))
         }
+        writer.finish()
         timings.lap("write")
         for warning in result.warnings { printError("warning: \(warning)") }
         print(SummaryRenderer.render(Self.summary(result, timings: timings, target: target.path, top: top), as: output.resolved), terminator: "")

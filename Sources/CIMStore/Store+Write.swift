@@ -29,22 +29,33 @@ extension Store {
     /// store): if the write fails, the store is left without a CRS, as it was.
     public func writeLayer(_ table: FeatureTable, provenance: LayerProvenance, establishing newCRS: CoordinateReferenceSystem? = nil,
                            progress: ((Int) -> Void)? = nil) throws {
-        guard table.geometryType == nil || crs != nil || newCRS != nil else {
-            throw StoreError("the store has no CRS yet", file: path, layer: table.name)
-        }
-        for column in table.columns where column.values.count != table.count {
-            throw StoreError("column '\(column.name)' has \(column.values.count) values for \(table.count) features", file: path, layer: table.name)
+        try writeLayers([table], provenance: provenance, establishing: newCRS) { _, count in progress?(count) }
+    }
+
+    /// Writes several layers in one transaction (each replacing any layer of its name): either all of them
+    /// land, or none and the previous contents stay. `progress` gets the layer name and features written.
+    public func writeLayers(_ tables: [FeatureTable], provenance: LayerProvenance, establishing newCRS: CoordinateReferenceSystem? = nil,
+                            progress: ((String, Int) -> Void)? = nil) throws {
+        for table in tables {
+            guard table.geometryType == nil || crs != nil || newCRS != nil else {
+                throw StoreError("the store has no CRS yet", file: path, layer: table.name)
+            }
+            for column in table.columns where column.values.count != table.count {
+                throw StoreError("column '\(column.name)' has \(column.values.count) values for \(table.count) features", file: path, layer: table.name)
+            }
         }
         try ensureMetadataTables()
         try dataset.startTransaction()
         let previousCRS = crs
         do {
             if let newCRS, crs == nil { try setCRS(newCRS) }
-            try writeLayerInTransaction(table, progress: progress)
-            try recordLayer(LayerRecord(layer: table.name, source: provenance.source, sourceLayer: provenance.sourceLayer,
-                                        sourceCRS: provenance.sourceCRS, importedAt: ISO8601DateFormatter().string(from: Date()),
-                                        features: table.count, repaired: provenance.repaired, rejected: provenance.rejected))
-            try recordIssues(layer: table.name, provenance.issues)
+            for table in tables {
+                try writeLayerInTransaction(table) { progress?(table.name, $0) }
+                try recordLayer(LayerRecord(layer: table.name, source: provenance.source, sourceLayer: provenance.sourceLayer,
+                                            sourceCRS: provenance.sourceCRS, importedAt: ISO8601DateFormatter().string(from: Date()),
+                                            features: table.count, repaired: provenance.repaired, rejected: provenance.rejected))
+                try recordIssues(layer: table.name, provenance.issues)
+            }
             try dataset.commit()
         } catch {
             dataset.rollback()

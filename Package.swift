@@ -18,13 +18,15 @@ let package = Package(
         .systemLibrary(name: "CGEOS", path: "Sources/CGEOS", pkgConfig: "geos", providers: [.apt(["libgeos-dev"])]),
         .systemLibrary(name: "CPROJ", path: "Sources/CPROJ", pkgConfig: "proj", providers: [.apt(["libproj-dev"])]),
         .systemLibrary(name: "CGDAL", path: "Sources/CGDAL", pkgConfig: "gdal", providers: [.apt(["libgdal-dev"])]),
+        // SQLite, for bulk inserts into GeoPackage tables on GDAL's own connection.
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // Swift wrappers over GEOS and PROJ. No C type escapes this module.
         .target(name: "CIMGeometry", dependencies: ["CGEOS", "CPROJ", "CIMIndex"]),
         // Pure-Swift packed R-tree over flat envelope arrays (and the Envelope type every module shares).
         .target(name: "CIMIndex"),
         // The spatial database: GeoPackage through GDAL/OGR, import, snapshots.
-        .target(name: "CIMStore", dependencies: ["CIMGeometry", "CIMIndex", "CGDAL"]),
+        .target(name: "CIMStore", dependencies: ["CIMGeometry", "CIMIndex", "CGDAL", "CSQLite"]),
         // Walk graph, snapping, bounded multi-source Dijkstra.
         .target(name: "CIMNetwork", dependencies: ["CIMGeometry", "CIMIndex", "CIMStore"]),
         // Analyses on snapshots: coverage, complete communities, drainage, indicators.

@@ -2,7 +2,7 @@
 # Installs what cim needs on a fresh Debian machine (idempotent): pkg-config, GEOS, PROJ, GDAL
 # (libraries and command-line tools, which the tests use to cross-check), SQLite.
 set -euo pipefail
-packages=(pkg-config libgeos-dev libproj-dev libgdal-dev gdal-bin proj-bin sqlite3)
+packages=(pkg-config libgeos-dev libproj-dev libgdal-dev libsqlite3-dev gdal-bin proj-bin sqlite3)
 missing=()
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"

@@ -98,6 +98,12 @@ extension Store {
             throw StoreError("cannot create the layer: \(GDAL.lastError("GDALDatasetCreateLayer"))", file: path, layer: table.name)
         }
         try createFields(layer, table.columns.map { FieldSpec($0.name, $0.values.type) }, layerName: table.name)
+        if let bulk = GeoPackageBulkInsert(dataset: dataset) {
+            // GDAL's deferred spatial index and cached counts are synchronised before the raw inserts.
+            OGR_L_SyncToDisk(layer)
+            try bulk.insert(table, progress: progress)
+            return
+        }
         let definition = OGR_L_GetLayerDefn(layer)
         for i in 0 ..< table.count {
             guard let feature = OGR_F_Create(definition) else { throw StoreError("out of memory", file: path, layer: table.name) }

@@ -49,35 +49,13 @@ extension Store {
 
         // Source CRS: given, declared, or assumed lon/lat when the coordinates look like it.
         var warnings = builder.warnings
-        let sourceCRS: CoordinateReferenceSystem
-        if let given = options.sourceCRS {
-            sourceCRS = given
-        } else if let definition = sourceCRSDefinition {
-            sourceCRS = try CoordinateReferenceSystem(definition)
-        } else if let extent = builder.extent, !CoordinateReferenceSystem.looksLikeLonLat(extent) {
-            throw StoreError("the source has no CRS and its coordinates are not lon/lat", file: options.source,
-                             layer: sourceLayers.first, hint: "pass --source-crs, e.g. --source-crs EPSG:4547")
-        } else {
-            sourceCRS = .wgs84
-            if builder.column.count > 0 {
-                warnings.append("the source has no CRS; its coordinates look like lon/lat, so EPSG:4326 is assumed (pass --source-crs to override)")
-            }
-        }
+        let declared = options.sourceCRS == nil ? try sourceCRSDefinition.map { try CoordinateReferenceSystem($0) } : nil
+        let crsChoice = try importCRS(given: options.sourceCRS, declared: declared,
+                                      extent: builder.extent, featureCount: builder.column.count, storeWanted: options.storeCRS,
+                                      missing: "the source has no CRS", file: options.source, layer: sourceLayers.first, example: "EPSG:4547")
+        let sourceCRS = crsChoice.source, targetCRS = crsChoice.target
+        if let warning = crsChoice.warning { warnings.append(warning) }
 
-        // Store CRS: fixed on first import.
-        let targetCRS: CoordinateReferenceSystem
-        if let existing = crs {
-            targetCRS = existing
-        } else if let wanted = options.storeCRS {
-            targetCRS = wanted
-        } else if sourceCRS.isGeographic {
-            guard let extent = builder.extent else {
-                throw StoreError("the source has no features to choose a CRS from", file: options.source, hint: "pass --crs")
-            }
-            targetCRS = try CoordinateReferenceSystem.metricCRS(forLonLatBounds: extent)
-        } else {
-            targetCRS = sourceCRS
-        }
         if sourceCRS != targetCRS {
             let transform = try CoordinateTransform(from: sourceCRS, to: targetCRS)
             do {

@@ -28,31 +28,11 @@ extension Store {
         }
         var warnings = buildings.warnings
         var table = buildings.table(crs: nil)
-        let sourceCRS: CoordinateReferenceSystem
-        if let known = options.sourceCRS ?? buildings.crs {
-            sourceCRS = known
-        } else if let extent = table.extent, !CoordinateReferenceSystem.looksLikeLonLat(extent) {
-            throw StoreError("the CityJSON has no metadata.referenceSystem and its coordinates are not lon/lat", file: buildings.source,
-                             hint: "pass --source-crs, e.g. --source-crs EPSG:28992")
-        } else {
-            sourceCRS = .wgs84
-            if table.count > 0 {
-                warnings.append("the CityJSON has no reference system; its coordinates look like lon/lat, so EPSG:4326 is assumed (pass --source-crs to override)")
-            }
-        }
-        let targetCRS: CoordinateReferenceSystem
-        if let existing = crs {
-            targetCRS = existing
-        } else if let wanted = options.storeCRS {
-            targetCRS = wanted
-        } else if sourceCRS.isGeographic {
-            guard let extent = table.extent else {
-                throw StoreError("the source has no buildings to choose a CRS from", file: buildings.source, hint: "pass --crs")
-            }
-            targetCRS = try CoordinateReferenceSystem.metricCRS(forLonLatBounds: extent)
-        } else {
-            targetCRS = sourceCRS
-        }
+        let crsChoice = try importCRS(given: options.sourceCRS, declared: buildings.crs, extent: table.extent, featureCount: table.count,
+                                      storeWanted: options.storeCRS, missing: "the CityJSON has no metadata.referenceSystem",
+                                      file: buildings.source, layer: nil, example: "EPSG:28992")
+        let sourceCRS = crsChoice.source, targetCRS = crsChoice.target
+        if let warning = crsChoice.warning { warnings.append(warning) }
         if sourceCRS != targetCRS {
             do {
                 try CoordinateTransform(from: sourceCRS, to: targetCRS).transform(&table.geometries)

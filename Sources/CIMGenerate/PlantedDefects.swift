@@ -1,17 +1,5 @@
+import CIMStore
 import Foundation
-
-/// The drainage problems the generator plants (the `type` values of the truth file).
-public enum DefectType: String, Sendable, CaseIterable, Codable {
-    case danglingEnd = "dangling_end"
-    case nearMissBreak = "near_miss_break"
-    case noOutletComponent = "no_outlet_component"
-    case reversedSlope = "reversed_slope"
-    case diameterShrink = "diameter_shrink"
-    case zeroLength = "zero_length"
-    case overLong = "over_long"
-    case duplicatePipe = "duplicate_pipe"
-    case missingAttributes = "missing_attributes"
-}
 
 /// A planted defect in terms of pipe indices (ids are given when the layer is written).
 struct PlantedDefect: Sendable {

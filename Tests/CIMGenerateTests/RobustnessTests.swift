@@ -1,5 +1,6 @@
 @testable import CIMGenerate
 import CIMGeometry
+import CIMStore
 import Foundation
 import Testing
 

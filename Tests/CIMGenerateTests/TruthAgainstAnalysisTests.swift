@@ -33,7 +33,7 @@ struct TruthAgainstAnalysisTests {
         }
         let extra = result.defects.indices.filter { !matched.contains($0) }.map { result.defects[$0] }
         #expect(extra.isEmpty, "reported but not planted: \(extra.prefix(5).map { "\($0.type.rawValue) \($0.pipeIds) \($0.detail)" })")
-        for type in CIMAnalysis.DefectType.allCases {
+        for type in DefectType.allCases {
             #expect(truth.defects.contains { $0.type == type.rawValue }, "the generator plants no \(type.rawValue)")
         }
     }

@@ -13,30 +13,30 @@ extension CoverageResult {
             AttributeColumn("id", .text(buildings.ids)),
             AttributeColumn("use", .text(rows.map { uses.indices.contains($0) ? uses[$0] : nil })),
             AttributeColumn("floors", .integer(buildings.floors.map { Int64($0) })),
-            AttributeColumn("footprint_m2", .real(buildings.footprintArea)),
-            AttributeColumn("floor_area_m2", .real(buildings.floorArea)),
-            AttributeColumn("residents", .real(buildings.residents)),
+            AttributeColumn("footprint_m2", .realOrNaN(buildings.footprintArea)),
+            AttributeColumn("floor_area_m2", .realOrNaN(buildings.floorArea)),
+            AttributeColumn("residents", .realOrNaN(buildings.residents)),
         ]
         for (c, category) in categories.enumerated() {
-            columns.append(AttributeColumn("dist_\(category.key)", .real(distances[c].map { $0.isNaN ? nil : $0 })))
+            columns.append(AttributeColumn("dist_\(category.key)", .realOrNaN(distances[c])))
         }
         for (c, category) in categories.enumerated() {
-            columns.append(AttributeColumn("ok_\(category.key)", .integer((0 ..< buildings.count).map { inReach(c, $0) ? 1 : 0 })))
+            columns.append(AttributeColumn("ok_\(category.key)", .flag((0 ..< buildings.count).map { inReach(c, $0) })))
         }
         for level in standard.levels where categories.contains(where: { $0.level == level.key && $0.required }) {
             columns.append(AttributeColumn("missing_\(level.key)", .integer(missingByLevel[level.key]!.map { Int64($0) })))
         }
         columns.append(AttributeColumn("missing_required", .integer(missingRequired.map { Int64($0) })))
-        columns.append(AttributeColumn("complete", .integer(complete.map { $0 ? 1 : 0 })))
+        columns.append(AttributeColumn("complete", .flag(complete)))
         columns.append(AttributeColumn("area_id", .text(unitOfBuilding.map { $0 >= 0 ? units.ids[Int($0)] : nil })))
         if let network {
-            columns.append(AttributeColumn("access_m", .real(network.access.map { $0.isNaN ? nil : $0 })))
-            columns.append(AttributeColumn("off_network", .integer(network.offNetwork.map { $0 ? 1 : 0 })))
-            columns.append(AttributeColumn("small_component", .integer(network.smallComponent.map { $0 ? 1 : 0 })))
-            columns.append(AttributeColumn("detour", .real(network.detour.map { $0.isNaN ? nil : $0 })))
+            columns.append(AttributeColumn("access_m", .realOrNaN(network.access)))
+            columns.append(AttributeColumn("off_network", .flag(network.offNetwork)))
+            columns.append(AttributeColumn("small_component", .flag(network.smallComponent)))
+            columns.append(AttributeColumn("detour", .realOrNaN(network.detour)))
         }
-        columns.append(AttributeColumn("ref_x", .real(stride(from: 0, to: buildings.points.count, by: 2).map { buildings.points[$0] })))
-        columns.append(AttributeColumn("ref_y", .real(stride(from: 1, to: buildings.points.count, by: 2).map { buildings.points[$0] })))
+        columns.append(AttributeColumn("ref_x", .realOrNaN(stride(from: 0, to: buildings.points.count, by: 2).map { buildings.points[$0] })))
+        columns.append(AttributeColumn("ref_y", .realOrNaN(stride(from: 1, to: buildings.points.count, by: 2).map { buildings.points[$0] })))
         return FeatureTable(name: name, geometryType: .multiPolygon, geometries: footprints.geometries.subset(rows), columns: columns, crs: footprints.crs)
     }
 

@@ -62,10 +62,11 @@ struct QueryCommand: ParsableCommand {
         for i in 0 ..< t.count {
             var row: [Cell] = [.int(Int(t.fids[i]))]
             for column in t.columns {
-                switch column.values {
-                case let .integer(v): row.append(v[i].map { .int(Int($0)) } ?? .null)
-                case let .real(v): row.append(v[i].map { .real($0, digits: 2) } ?? .null)
-                case let .text(v): row.append(v[i].map { .text($0) } ?? .null)
+                switch column.values[i] {
+                case let .integer(x): row.append(.int(Int(x)))
+                case let .real(x): row.append(.real(x, digits: 2))
+                case let .text(x): row.append(.text(x))
+                case .null: row.append(.null)
                 }
             }
             if let d = result.distances { row.append(.real(d[i], digits: 2)) }

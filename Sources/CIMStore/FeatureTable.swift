@@ -1,35 +1,56 @@
 import CIMGeometry
 import CIMIndex
 
+/// One value of an attribute column.
+public enum AttributeValue: Sendable, Equatable {
+    case integer(Int64)
+    case real(Double)
+    case text(String)
+    case null
+}
+
 /// One attribute column with its values, null where missing.
 public enum AttributeValues: Sendable {
     case integer([Int64?])
     case real([Double?])
     case text([String?])
+    /// Reals with NaN for null: half the memory of `.real`, for large result columns (distances).
+    case realOrNaN([Double])
+    /// 0/1 flags, stored as integers: one byte a value in memory.
+    case flag([Bool])
 
     public var count: Int {
         switch self {
         case let .integer(v): return v.count
         case let .real(v): return v.count
         case let .text(v): return v.count
+        case let .realOrNaN(v): return v.count
+        case let .flag(v): return v.count
         }
     }
 
     public var type: FieldType {
         switch self {
-        case .integer: return .integer
-        case .real: return .real
+        case .integer, .flag: return .integer
+        case .real, .realOrNaN: return .real
         case .text: return .text
+        }
+    }
+
+    /// Value `i` (non-finite reals are null).
+    @inline(__always) public subscript(i: Int) -> AttributeValue {
+        switch self {
+        case let .integer(v): return v[i].map { .integer($0) } ?? .null
+        case let .real(v): if let x = v[i], x.isFinite { return .real(x) } else { return .null }
+        case let .text(v): return v[i].map { .text($0) } ?? .null
+        case let .realOrNaN(v): return v[i].isFinite ? .real(v[i]) : .null
+        case let .flag(v): return .integer(v[i] ? 1 : 0)
         }
     }
 
     /// Number of non-null values.
     public var nonNullCount: Int {
-        switch self {
-        case let .integer(v): return v.lazy.filter { $0 != nil }.count
-        case let .real(v): return v.lazy.filter { $0 != nil }.count
-        case let .text(v): return v.lazy.filter { $0 != nil }.count
-        }
+        (0 ..< count).lazy.filter { self[$0] != .null }.count
     }
 }
 
@@ -75,12 +96,20 @@ public struct FeatureTable: Sendable {
     /// Text values of a column (nil when the column is missing or not text).
     public func text(_ name: String) -> [String?]? { if case let .text(v)? = column(name) { return v }; return nil }
     /// Integer values of a column.
-    public func integers(_ name: String) -> [Int64?]? { if case let .integer(v)? = column(name) { return v }; return nil }
+    public func integers(_ name: String) -> [Int64?]? {
+        switch column(name) {
+        case let .integer(v)?: return v
+        case let .flag(v)?: return v.map { $0 ? 1 : 0 }
+        default: return nil
+        }
+    }
     /// Real values of a column (integers are converted).
     public func reals(_ name: String) -> [Double?]? {
         switch column(name) {
         case let .real(v)?: return v
+        case let .realOrNaN(v)?: return v.map { $0.isFinite ? $0 : nil }
         case let .integer(v)?: return v.map { $0.map(Double.init) }
+        case let .flag(v)?: return v.map { $0 ? 1 : 0 }
         default: return nil
         }
     }

@@ -66,10 +66,11 @@ struct GeoPackageBulkInsert {
             }
             for (k, column) in table.columns.enumerated() {
                 let index = Int32(k) + offset
-                switch column.values {
-                case let .integer(v): if let x = v[i] { sqlite3_bind_int64(statement, index, x) } else { sqlite3_bind_null(statement, index) }
-                case let .real(v): if let x = v[i], x.isFinite { sqlite3_bind_double(statement, index, x) } else { sqlite3_bind_null(statement, index) }
-                case let .text(v): if let x = v[i] { sqlite3_bind_text(statement, index, x, -1, transient) } else { sqlite3_bind_null(statement, index) }
+                switch column.values[i] {
+                case let .integer(x): sqlite3_bind_int64(statement, index, x)
+                case let .real(x): sqlite3_bind_double(statement, index, x)
+                case let .text(x): sqlite3_bind_text(statement, index, x, -1, transient)
+                case .null: sqlite3_bind_null(statement, index)
                 }
             }
             guard sqlite3_step(statement) == SQLITE_DONE else { throw StoreError("cannot write: \(String(cString: sqlite3_errmsg(db)))", file: path, layer: name, feature: "#\(i + 1)") }

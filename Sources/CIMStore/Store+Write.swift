@@ -110,10 +110,11 @@ extension Store {
             defer { OGR_F_Destroy(feature) }
             for (k, column) in table.columns.enumerated() {
                 let f = Int32(k)
-                switch column.values {
-                case let .integer(v): if let x = v[i] { OGR_F_SetFieldInteger64(feature, f, x) } else { OGR_F_SetFieldNull(feature, f) }
-                case let .real(v): if let x = v[i], x.isFinite { OGR_F_SetFieldDouble(feature, f, x) } else { OGR_F_SetFieldNull(feature, f) }
-                case let .text(v): if let x = v[i] { OGR_F_SetFieldString(feature, f, x) } else { OGR_F_SetFieldNull(feature, f) }
+                switch column.values[i] {
+                case let .integer(x): OGR_F_SetFieldInteger64(feature, f, x)
+                case let .real(x): OGR_F_SetFieldDouble(feature, f, x)
+                case let .text(x): OGR_F_SetFieldString(feature, f, x)
+                case .null: OGR_F_SetFieldNull(feature, f)
                 }
             }
             if table.geometryType != nil {

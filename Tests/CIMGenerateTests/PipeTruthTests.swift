@@ -122,10 +122,11 @@ struct PipeTruthTests {
 func digestOf(_ table: FeatureTable, _ i: Int) -> String {
     var parts = [coordinates(table.geometries, i).map { "\($0.0),\($0.1)" }.joined(separator: " ")]
     for column in table.columns where column.name != "id" {
-        switch column.values {
-        case let .integer(v): parts.append("\(v[i].map(String.init) ?? "null")")
-        case let .real(v): parts.append("\(v[i].map { String($0) } ?? "null")")
-        case let .text(v): parts.append(v[i] ?? "null")
+        switch column.values[i] {
+        case let .integer(x): parts.append(String(x))
+        case let .real(x): parts.append(String(x))
+        case let .text(x): parts.append(x)
+        case .null: parts.append("null")
         }
     }
     return parts.joined(separator: "|")

@@ -101,10 +101,11 @@ func digest(_ table: FeatureTable) -> [String] {
             parts.append("\(g.types[i].description) " + coordinates(g, i).map { "\($0.0.bitPattern),\($0.1.bitPattern)" }.joined(separator: " "))
         }
         for column in table.columns {
-            switch column.values {
-            case let .integer(v): parts.append("\(column.name)=\(v[i].map(String.init) ?? "null")")
-            case let .real(v): parts.append("\(column.name)=\(v[i].map { String($0.bitPattern) } ?? "null")")
-            case let .text(v): parts.append("\(column.name)=\(v[i] ?? "null")")
+            switch column.values[i] {
+            case let .integer(x): parts.append("\(column.name)=\(x)")
+            case let .real(x): parts.append("\(column.name)=\(x.bitPattern)")
+            case let .text(x): parts.append("\(column.name)=\(x)")
+            case .null: parts.append("\(column.name)=null")
             }
         }
         return parts.joined(separator: "|")

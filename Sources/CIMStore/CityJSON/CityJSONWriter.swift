@@ -237,10 +237,11 @@ public enum CityJSONWriter {
             out.raw(":")
         }
         for column in table.columns {
-            switch column.values {
-            case let .integer(v): if let x = v[i] { key(column.name); out.integer(x) }
-            case let .real(v): if let x = v[i], x.isFinite { key(column.name); out.number(x) }
-            case let .text(v): if let x = v[i] { key(column.name); out.string(x) }
+            switch column.values[i] {
+            case let .integer(x): key(column.name); out.integer(x)
+            case let .real(x): key(column.name); out.number(x)
+            case let .text(x): key(column.name); out.string(x)
+            case .null: break
             }
         }
         if !names.contains("measuredHeight"), let h = table.reals("height")?[i], h.isFinite, h > 0 { key("measuredHeight"); out.number(h) }

@@ -38,6 +38,14 @@ struct GeoPackageBulkInsert {
         return sqlite3_column_int64(statement, 0)
     }
 
+    private func text(_ sql: String, layer: String) throws -> String? {
+        var statement: OpaquePointer?
+        guard sqlite3_prepare_v2(db, sql, -1, &statement, nil) == SQLITE_OK else { throw fail("SQL failed", layer: layer) }
+        defer { sqlite3_finalize(statement) }
+        guard sqlite3_step(statement) == SQLITE_ROW, let text = sqlite3_column_text(statement, 0) else { return nil }
+        return String(cString: text)
+    }
+
     /// Inserts every row of `table` into the (new, empty) layer GDAL created for it.
     func insert(_ table: FeatureTable, progress: ((Int) -> Void)?) throws {
         let name = table.name
@@ -52,6 +60,19 @@ struct GeoPackageBulkInsert {
             throw fail("cannot prepare the insert", layer: name)
         }
         defer { sqlite3_finalize(statement) }
+        // The R-tree: GDAL's insert trigger would decode every blob again (ST_MinX … per row); it is set
+        // aside and the envelopes computed here go straight into the R-tree, then the trigger is restored.
+        let rtree = "rtree_\(name)_geom"
+        var rtreeInsert: OpaquePointer?
+        var triggerSQL: String?
+        if hasGeometry, try scalar("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '\(sqlEscape(rtree))'", layer: name) == 1 {
+            triggerSQL = try text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = '\(sqlEscape(rtree))_insert'", layer: name)
+            if triggerSQL != nil { try execute("DROP TRIGGER \"\(rtree)_insert\"", layer: name) }
+            guard sqlite3_prepare_v2(db, "INSERT INTO \"\(rtree)\" VALUES (?, ?, ?, ?, ?)", -1, &rtreeInsert, nil) == SQLITE_OK else {
+                throw fail("cannot prepare the R-tree insert", layer: name)
+            }
+        }
+        defer { sqlite3_finalize(rtreeInsert) }
         let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
         var blob: [UInt8] = []
         var extent: Envelope?
@@ -75,9 +96,18 @@ struct GeoPackageBulkInsert {
             }
             guard sqlite3_step(statement) == SQLITE_DONE else { throw StoreError("cannot write: \(String(cString: sqlite3_errmsg(db)))", file: path, layer: name, feature: "#\(i + 1)") }
             sqlite3_reset(statement)
+            if let rtreeInsert, !table.geometries.parts(of: i).isEmpty {
+                let e = table.geometries.envelope(i)
+                sqlite3_bind_int64(rtreeInsert, 1, sqlite3_last_insert_rowid(db))
+                sqlite3_bind_double(rtreeInsert, 2, e.minX); sqlite3_bind_double(rtreeInsert, 3, e.maxX)
+                sqlite3_bind_double(rtreeInsert, 4, e.minY); sqlite3_bind_double(rtreeInsert, 5, e.maxY)
+                guard sqlite3_step(rtreeInsert) == SQLITE_DONE else { throw fail("cannot index feature #\(i + 1)", layer: name) }
+                sqlite3_reset(rtreeInsert)
+            }
             if let progress, i % 8192 == 8191 { progress(i + 1) }
         }
         progress?(table.count)
+        if let triggerSQL { try execute(triggerSQL, layer: name) }
         let escaped = sqlEscape(name)
         if let e = extent {
             try execute("UPDATE gpkg_contents SET min_x = \(e.minX), min_y = \(e.minY), max_x = \(e.maxX), max_y = \(e.maxY) WHERE lower(table_name) = lower('\(escaped)')", layer: name)

@@ -228,6 +228,15 @@ struct NetworkCoverageTests {
         #expect(graph.report.degenerateRoads == 1)
         #expect(graph.report.repeatedCoordinates == 1)
         #expect(graph.edgeCount == 1)
+        // Many tiny components (segments that never share a vertex): a warning that asks whether the roads are noded.
+        var pieces = GeometryColumn()
+        for k in 0 ..< 40 {
+            let x = 500_000.0 + Double(k) * 30
+            pieces.beginFeature(.lineString); pieces.addRing([(x, 3_290_000.0), (x + 20, 3_290_000.0)]); pieces.endPart(); pieces.endFeature()
+        }
+        let scattered = try WalkGraph(roads: FeatureTable(name: "roads", geometryType: .lineString, geometries: pieces, columns: [], crs: RandomCity.crs))
+        #expect(scattered.report.components == 40)
+        #expect(scattered.report.warnings.contains { $0.contains("components") && $0.contains("--snap-tolerance") })
         // A facility far from every road is left out with a warning; buildings far away are off-network.
         let result = try NetworkCoverage.run(buildings: city.buildings, facilities: city.facilities, roads: odd, areas: nil, standard: standard,
                                              options: CoverageOptions(), maxAccess: 50, timings: &timings)

@@ -53,6 +53,12 @@ struct CoverageCLITests {
         let missing = try cim("coverage", store)
         #expect(missing.status != 0)
         #expect(missing.stderr.contains("no facilities layer"))
+        // And a store with facilities but no buildings.
+        let onlyFacilities = folder.appendingPathComponent("only-facilities.gpkg").path
+        #expect(try cim("import", onlyFacilities, "facilities", osm).status == 0)
+        let noBuildings = try cim("coverage", onlyFacilities)
+        #expect(noBuildings.status != 0)
+        #expect(noBuildings.stderr.contains("no buildings layer"))
         // A GeoPackage in EPSG:4326 made with ogr2ogr from an imported store.
         let projected = folder.appendingPathComponent("projected.gpkg").path
         #expect(try cim("import", projected, "all", osm).status == 0)

@@ -4,7 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 Scripts/setup.sh
-swift build --product cim 2>&1 | grep -E "error|warning: unre|Compiling|Build complete" | tail -3 >&2
+log=$(mktemp)
+if ! swift build --product cim > "$log" 2>&1; then cat "$log" >&2; rm -f "$log"; exit 1; fi
+tail -1 "$log" >&2
+rm -f "$log"
 cim=.build/debug/cim
 mkdir -p out
 rm -f out/porto.gpkg

@@ -24,8 +24,12 @@ public final class Store {
 
     /// Opens an existing store. It must be a GeoPackage; a GeoPackage not made by cim is accepted (its
     /// metadata tables are created on first write).
+    ///
+    /// A store whose last write was interrupted (a hot `-journal` beside it) is opened for writing even when
+    /// only reading was asked, so that SQLite can roll the interrupted transaction back first.
     public static func open(_ path: String, update: Bool = false) throws -> Store {
-        let dataset = try OGRDataset.open(path, update: update, allowedDrivers: ["GPKG"])
+        let interrupted = FileManager.default.fileExists(atPath: path + "-journal")
+        let dataset = try OGRDataset.open(path, update: update || interrupted, allowedDrivers: ["GPKG"])
         return try Store(path: path, dataset: dataset)
     }
 

@@ -154,7 +154,9 @@ def size_rows(work, size, limit):
     if rec and rec.get("load_index_seconds") is not None:
         rows.append(["PostGIS load + GiST index", "straight-line coverage", size, fmt_s(rec["load_index_seconds"]), "",
                      f"{rec['load_index_seconds'] / ref:.1f}×" if ref else "–", "(one-off, not in the ratio above)"])
-    def target(what, goal, tool_secs, whole, summary):
+    def target(what, goal, tool_secs, whole, summary, tool_compute=None, cim_loading=("load",)):
+        """Ratios at three scopes, all from this run: whole command; cim without writing its results
+        (load + compute) against the tool's load + compute; and compute only on both sides (no loading)."""
         stages = timing_table(summary)
         compute = sum(v for k, v in stages.items() if k != "write") if stages else None
         measured = f"{tool_secs / whole:.1f}× (whole command)"
@@ -163,10 +165,17 @@ def size_rows(work, size, limit):
             measured += f"; {tool_secs / compute:.1f}× (cim without writing its result layers: {compute:.2f} s)"
             if met == "no" and tool_secs / compute >= goal:
                 met = "only without the write"
+            cim_compute = compute - sum(stages.get(k, 0.0) for k in cim_loading)
+            if tool_compute and cim_compute > 0:
+                measured += f"; {tool_compute / cim_compute:.1f}× (computation only, no loading: {tool_compute:.2f} s vs {cim_compute:.2f} s)"
+                if met == "no" and tool_compute / cim_compute >= goal:
+                    met = "only for the computation"
         targets.append([what, measured, met])
 
     if ref and gp:
-        target("straight-line coverage ≥ 10× faster than GeoPandas", 10, gp[0], ref, cim["coverage"][1])
+        st = gp[1].get("stages", {})
+        target("straight-line coverage ≥ 10× faster than GeoPandas", 10, gp[0], ref, cim["coverage"][1],
+               tool_compute=st.get("reference points", 0) + st.get("sjoin_nearest", 0))
     # network coverage
     ref = cim_row("cim coverage --metric network", "network coverage", *cim["network"])
 
@@ -195,7 +204,9 @@ def size_rows(work, size, limit):
                      f"not finished (time limit {limit} s or failure; see network_pandana.log)"])
     tool_row("networkx Dijkstra (split graph)", "network coverage", "network_networkx", ref)
     if ref and pdn:
-        target("network coverage ≥ 5× faster than pandana", 5, pdn[0], ref, cim["network"][1])
+        st = pdn[1].get("stages", {})
+        target("network coverage ≥ 5× faster than pandana", 5, pdn[0], ref, cim["network"][1],
+               tool_compute=st.get("network", 0) + st.get("query", 0), cim_loading=("load", "load roads"))
     # pipes
     tm, summary = cim["gaps"]
     whole = cim_row("cim gaps (whole command)", "pipe service distances", tm, summary)
@@ -209,8 +220,16 @@ def size_rows(work, size, limit):
     if gpp and whole:
         rows[-1][5] += f" ({gpp[0] / whole:.1f}× vs the whole command)"
     if service and gpp:
-        targets.append(["pipe service distances ≥ 10× faster than GeoPandas", f"{gpp[0] / service:.1f}× (stages), "
-                        f"{gpp[0] / whole:.1f}× (whole gaps)", "yes" if gpp[0] / service >= 10 else "no"])
+        sj = gpp[1].get("stages", {}).get("sjoin_nearest")
+        only = stages.get("pipe service")
+        text = f"{gpp[0] / service:.1f}× (load + buildings + pipe service stages), {gpp[0] / whole:.1f}× (whole gaps)"
+        met = "yes" if gpp[0] / service >= 10 else "no"
+        if sj and only:
+            text += (f"; {sj / only:.1f}× (sjoin_nearest {sj:.2f} s vs the pipe service stage {only:.2f} s), "
+                     f"{sj / (only + stages.get('buildings', 0)):.1f}× (vs buildings + pipe service stages)")
+            if met == "no" and sj / only >= 10:
+                met = "only for the computation"
+        targets.append(["pipe service distances ≥ 10× faster than GeoPandas", text, met])
     peaks = [(t, c[0].get("rss_mb")) for t, c in cim.items() if c[0] and c[0].get("rss_mb")]
     if peaks:
         worst = max(peaks, key=lambda p: p[1])

@@ -225,6 +225,31 @@ def print_comparison(c: dict, what: str, names=("cim", "tool")):
               f"{names[0]} {e.get(names[0])}, {names[1]} {e.get(names[1])}")
 
 
+def compare_categories(result: pd.DataFrame, serving, distances: dict, ids, n: int, tool: str) -> dict:
+    """Compares cim's dist_<category> columns with a tool's distances per category and merges the results
+    (a missing column counts every building as a mismatch)."""
+    parts = []
+    for key in serving:
+        column = f"dist_{key}"
+        if column not in result.columns:
+            print(f"cim's result has no {column}")
+            parts.append({"compared": 0, "max_abs_diff": 0.0, "null_mismatches": n, "over_tolerance": 0,
+                          "examples": [{"category": key, "building": "all", "cim": None, tool: "column missing"}]})
+            continue
+        parts.append(compare_answers(result[column].to_numpy(dtype=float), distances[key], ids, label=key,
+                                     names=("cim", tool)))
+    return merge_comparisons(parts)
+
+
+def record_comparison(record: dict, cmp: dict, what: str, tool: str) -> int:
+    """Prints a comparison, stores it in the record and returns the exit status (0 when the answers are equal)."""
+    print_comparison(cmp, what, names=("cim", tool))
+    record["answers"] = cmp
+    record["equal"] = cmp["equal"]
+    print("answers equal: " + ("yes" if cmp["equal"] else "NO"))
+    return 0 if cmp["equal"] else 1
+
+
 def distribution(values) -> dict:
     v = np.asarray(values, dtype=float)
     v = v[~np.isnan(v)]

@@ -74,23 +74,9 @@ def main():
         ref = C.compare_answers(result[["ref_x", "ref_y"]].to_numpy().ravel(),
                                 np.column_stack([points.geometry.x, points.geometry.y]).ravel(), label="ref point")
         C.print_comparison(ref, "reference points (x and y)")
-        parts = []
-        for key in serving:
-            column = f"dist_{key}"
-            if column not in result.columns:
-                print(f"cim's result has no {column}")
-                parts.append({"compared": 0, "max_abs_diff": 0.0, "null_mismatches": n, "over_tolerance": 0,
-                              "examples": [{"category": key, "building": "all", "cim": None, "tool": "column missing"}]})
-                continue
-            parts.append(C.compare_answers(result[column].to_numpy(dtype=float), distances[key], ids, label=key,
-                                           names=("cim", "geopandas")))
-        cmp = C.merge_comparisons(parts)
-        C.print_comparison(cmp, "dist_* against cim", names=("cim", "geopandas"))
-        record["answers"] = cmp
+        cmp = C.compare_categories(result, serving, distances, ids, n, "geopandas")
         record["reference_points"] = {k: ref[k] for k in ("compared", "max_abs_diff", "null_mismatches", "over_tolerance")}
-        record["equal"] = cmp["equal"]
-        print("answers equal: " + ("yes" if cmp["equal"] else "NO"))
-        status = 0 if cmp["equal"] else 1
+        status = C.record_comparison(record, cmp, "dist_* against cim", "geopandas")
     C.write_record(args.json, record)
     return status
 

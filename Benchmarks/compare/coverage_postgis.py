@@ -146,21 +146,8 @@ def main():
     status = 0
     if not args.no_compare:
         result = C.align_to(C.read_result(args.result or args.store, args.layer), ids)
-        parts = []
-        for key in serving:
-            column = f"dist_{key}"
-            if column not in result.columns:
-                parts.append({"compared": 0, "max_abs_diff": 0.0, "null_mismatches": n, "over_tolerance": 0,
-                              "examples": [{"category": key, "building": "all", "cim": None, "postgis": "column missing"}]})
-                continue
-            parts.append(C.compare_answers(result[column].to_numpy(dtype=float), distances[key], ids, label=key,
-                                           names=("cim", "postgis")))
-        cmp = C.merge_comparisons(parts)
-        C.print_comparison(cmp, "dist_* against cim", names=("cim", "postgis"))
-        record["answers"] = cmp
-        record["equal"] = cmp["equal"]
-        print("answers equal: " + ("yes" if cmp["equal"] else "NO"))
-        status = 0 if cmp["equal"] else 1
+        cmp = C.compare_categories(result, serving, distances, ids, n, "postgis")
+        status = C.record_comparison(record, cmp, "dist_* against cim", "postgis")
     C.write_record(args.json, record)
     return status
 

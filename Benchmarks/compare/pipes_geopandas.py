@@ -64,11 +64,7 @@ def main():
         result = C.align_to(result, buildings["id"].to_numpy())
         cmp = C.merge_comparisons([C.compare_answers(result["pipe_m"].to_numpy(dtype=float), d, result["id"].to_numpy(),
                                                      label="pipe_m", names=("cim", "geopandas"))])
-        C.print_comparison(cmp, "pipe_m against cim", names=("cim", "geopandas"))
-        record["answers"] = cmp
-        record["equal"] = cmp["equal"]
-        print("answers equal: " + ("yes" if cmp["equal"] else "NO"))
-        status = 0 if cmp["equal"] else 1
+        status = C.record_comparison(record, cmp, "pipe_m against cim", "geopandas")
     C.write_record(args.json, record)
     return status
 

@@ -93,20 +93,22 @@ public enum SummaryRenderer {
         return out.joined(separator: "\n") + "\n"
     }
 
+    /// A JSON object key known only at run time (a column header, a table key).
+    struct DynamicKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
     struct JSONTable: Encodable {
         let table: SummaryTable
         struct Row: Encodable {
             let headers: [String]
             let cells: [Cell]
-            struct Key: CodingKey {
-                var stringValue: String
-                var intValue: Int? { nil }
-                init(stringValue: String) { self.stringValue = stringValue }
-                init?(intValue: Int) { nil }
-            }
             func encode(to encoder: Encoder) throws {
-                var c = encoder.container(keyedBy: Key.self)
-                for (h, cell) in zip(headers, cells) { try c.encode(cell, forKey: Key(stringValue: h)) }
+                var c = encoder.container(keyedBy: DynamicKey.self)
+                for (h, cell) in zip(headers, cells) { try c.encode(cell, forKey: DynamicKey(stringValue: h)) }
             }
         }
         func encode(to encoder: Encoder) throws {
@@ -118,15 +120,9 @@ public enum SummaryRenderer {
     static func json(_ tables: [SummaryTable]) -> String {
         struct All: Encodable {
             let tables: [SummaryTable]
-            struct Key: CodingKey {
-                var stringValue: String
-                var intValue: Int? { nil }
-                init(stringValue: String) { self.stringValue = stringValue }
-                init?(intValue: Int) { nil }
-            }
             func encode(to encoder: Encoder) throws {
-                var c = encoder.container(keyedBy: Key.self)
-                for t in tables { try c.encode(JSONTable(table: t), forKey: Key(stringValue: t.key)) }
+                var c = encoder.container(keyedBy: DynamicKey.self)
+                for t in tables { try c.encode(JSONTable(table: t), forKey: DynamicKey(stringValue: t.key)) }
             }
         }
         let encoder = JSONEncoder()

@@ -99,16 +99,26 @@ public struct GeometryColumn: Sendable {
     /// Appends feature `i` of `other`.
     public mutating func append(_ other: GeometryColumn, feature i: Int) {
         beginFeature(other.types[i])
-        for p in other.parts(of: i) {
-            for r in other.rings(of: p) {
-                let range = other.coordinates(of: r)
-                other.xy.withUnsafeBufferPointer { buffer in
-                    addRing(interleaved: UnsafeBufferPointer(rebasing: buffer[(2 * range.lowerBound) ..< (2 * range.upperBound)]))
-                }
-            }
-            endPart()
-        }
+        for p in other.parts(of: i) { addRings(of: other, part: p) }
         endFeature()
+    }
+
+    /// Appends part `p` of `other` (all its rings) as a feature of its own, of type `type`.
+    public mutating func appendPart(_ other: GeometryColumn, part p: Int, as type: GeometryType) {
+        beginFeature(type)
+        addRings(of: other, part: p)
+        endFeature()
+    }
+
+    /// Adds the rings of part `p` of `other` as a part of the current feature.
+    public mutating func addRings(of other: GeometryColumn, part p: Int) {
+        for r in other.rings(of: p) {
+            let range = other.coordinates(of: r)
+            other.xy.withUnsafeBufferPointer { buffer in
+                addRing(interleaved: UnsafeBufferPointer(rebasing: buffer[(2 * range.lowerBound) ..< (2 * range.upperBound)]))
+            }
+        }
+        endPart()
     }
 
     /// A column of the features at `indices` (in that order).

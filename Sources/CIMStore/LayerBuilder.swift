@@ -221,11 +221,7 @@ struct LayerBuilder {
             result.beginFeature(.multiPolygon)
             var kept = 0
             for p in polygons.parts(of: 0) where polygons.rings(of: p).allSatisfy({ polygons.coordinates(of: $0).count >= 4 }) {
-                for r in polygons.rings(of: p) {
-                    let cs = polygons.coordinates(of: r)
-                    polygons.xy.withUnsafeBufferPointer { result.addRing(interleaved: UnsafeBufferPointer(rebasing: $0[(2 * cs.lowerBound) ..< (2 * cs.upperBound)])) }
-                }
-                result.endPart()
+                result.addRings(of: polygons, part: p)
                 kept += 1
             }
             result.endFeature()

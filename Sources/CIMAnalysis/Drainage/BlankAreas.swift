@@ -22,15 +22,7 @@ public struct BuiltUpArea: Sendable {
         var merged = GeometryColumn()
         try merged.append(union)
         var parts = GeometryColumn()
-        for p in merged.parts(of: 0) {
-            parts.beginFeature(.multiPolygon)
-            for r in merged.rings(of: p) {
-                let cs = merged.coordinates(of: r)
-                merged.xy.withUnsafeBufferPointer { parts.addRing(interleaved: UnsafeBufferPointer(rebasing: $0[(2 * cs.lowerBound) ..< (2 * cs.upperBound)])) }
-            }
-            parts.endPart()
-            parts.endFeature()
-        }
+        for p in merged.parts(of: 0) { parts.appendPart(merged, part: p, as: .multiPolygon) }
         return BuiltUpArea(geometries: parts, source: "areas of kind \(kind)", fromAreas: true)
     }
 
@@ -98,15 +90,7 @@ public struct BlankAreas: Sendable {
             try merged.append(result)
             var pieces = GeometryColumn()
             if merged.types[0] == .polygon || merged.types[0] == .multiPolygon {
-                for p in merged.parts(of: 0) {
-                    pieces.beginFeature(.multiPolygon)
-                    for r in merged.rings(of: p) {
-                        let cs = merged.coordinates(of: r)
-                        merged.xy.withUnsafeBufferPointer { pieces.addRing(interleaved: UnsafeBufferPointer(rebasing: $0[(2 * cs.lowerBound) ..< (2 * cs.upperBound)])) }
-                    }
-                    pieces.endPart()
-                    pieces.endFeature()
-                }
+                for p in merged.parts(of: 0) { pieces.appendPart(merged, part: p, as: .multiPolygon) }
             }
             return pieces
         }

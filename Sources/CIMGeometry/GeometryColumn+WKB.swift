@@ -74,6 +74,13 @@ extension GeometryColumn {
     public func wkb(_ i: Int) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(9 + 16 * 8)
+        appendWKB(of: i, to: &out)
+        return out
+    }
+
+    /// Appends feature `i` as little-endian ISO WKB (2D) to `out` (no intermediate array: for writers that
+    /// reuse one buffer per row).
+    public func appendWKB(of i: Int, to out: inout [UInt8]) {
         let parts = self.parts(of: i)
         let type = types[i]
         func header(_ t: UInt32) { out.append(1); appendUInt32(&out, t) }
@@ -111,7 +118,6 @@ extension GeometryColumn {
             appendUInt32(&out, UInt32(parts.count))
             for p in parts { part(p, type == .geometryCollection ? inferredPartType(p) : type.singular) }
         }
-        return out
     }
 
     /// The type of part `p` of a geometry collection, inferred from its shape (the column keeps one type

@@ -60,51 +60,45 @@ struct GeoPackageBulkInsert {
             throw fail("cannot prepare the insert", layer: name)
         }
         defer { sqlite3_finalize(statement) }
-        // The R-tree: GDAL's insert trigger would decode every blob again (ST_MinX … per row); it is set
-        // aside and the envelopes computed here go straight into the R-tree, then the trigger is restored.
+        // The R-tree: GDAL's insert trigger would decode every blob again (ST_MinX … per row) and insert
+        // row by row; it is set aside, the envelopes computed here are packed into the R-tree in one go
+        // after the rows (``SQLiteRTreeBulkLoad``), and the trigger is restored.
         let rtree = "rtree_\(name)_geom"
-        var rtreeInsert: OpaquePointer?
         var triggerSQL: String?
+        var rtreeEntries: [RTreeEntry]?
         if hasGeometry, try scalar("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '\(sqlEscape(rtree))'", layer: name) == 1 {
             triggerSQL = try text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = '\(sqlEscape(rtree))_insert'", layer: name)
             if triggerSQL != nil { try execute("DROP TRIGGER \"\(rtree)_insert\"", layer: name) }
-            guard sqlite3_prepare_v2(db, "INSERT INTO \"\(rtree)\" VALUES (?, ?, ?, ?, ?)", -1, &rtreeInsert, nil) == SQLITE_OK else {
-                throw fail("cannot prepare the R-tree insert", layer: name)
-            }
+            rtreeEntries = []
+            rtreeEntries?.reserveCapacity(table.count)
         }
-        defer { sqlite3_finalize(rtreeInsert) }
         let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+        let binders = table.columns.map { ColumnBinder($0.values) }
+        let geometries = table.geometries
         var blob: [UInt8] = []
         var extent: Envelope?
         let offset: Int32 = hasGeometry ? 2 : 1
         for i in 0 ..< table.count {
+            let envelope = hasGeometry && !geometries.parts(of: i).isEmpty ? geometries.envelope(i) : nil
             if hasGeometry {
                 blob.removeAll(keepingCapacity: true)
-                let e = table.geometries.parts(of: i).isEmpty ? nil : table.geometries.envelope(i)
-                encodeBlob(&blob, wkb: table.geometries.wkb(i), envelope: e, srsID: srsID)
-                if let e { extent = extent.map { $0.union(e) } ?? e }
+                encodeBlobHeader(&blob, envelope: envelope, srsID: srsID)
+                geometries.appendWKB(of: i, to: &blob)
+                if let e = envelope { extent = extent.map { $0.union(e) } ?? e }
                 _ = blob.withUnsafeBytes { sqlite3_bind_blob(statement, 1, $0.baseAddress, Int32($0.count), transient) }
             }
-            for (k, column) in table.columns.enumerated() {
-                let index = Int32(k) + offset
-                switch column.values[i] {
-                case let .integer(x): sqlite3_bind_int64(statement, index, x)
-                case let .real(x): sqlite3_bind_double(statement, index, x)
-                case let .text(x): sqlite3_bind_text(statement, index, x, -1, transient)
-                case .null: sqlite3_bind_null(statement, index)
-                }
+            for k in binders.indices {
+                binders[k].bind(statement, Int32(k) + offset, row: i)
             }
             guard sqlite3_step(statement) == SQLITE_DONE else { throw StoreError("cannot write: \(String(cString: sqlite3_errmsg(db)))", file: path, layer: name, feature: "#\(i + 1)") }
             sqlite3_reset(statement)
-            if let rtreeInsert, !table.geometries.parts(of: i).isEmpty {
-                let e = table.geometries.envelope(i)
-                sqlite3_bind_int64(rtreeInsert, 1, sqlite3_last_insert_rowid(db))
-                sqlite3_bind_double(rtreeInsert, 2, e.minX); sqlite3_bind_double(rtreeInsert, 3, e.maxX)
-                sqlite3_bind_double(rtreeInsert, 4, e.minY); sqlite3_bind_double(rtreeInsert, 5, e.maxY)
-                guard sqlite3_step(rtreeInsert) == SQLITE_DONE else { throw fail("cannot index feature #\(i + 1)", layer: name) }
-                sqlite3_reset(rtreeInsert)
+            if let e = envelope, rtreeEntries != nil {
+                rtreeEntries!.append(RTreeEntry(id: sqlite3_last_insert_rowid(db), minX: e.minX, maxX: e.maxX, minY: e.minY, maxY: e.maxY))
             }
             if let progress, i % 8192 == 8191 { progress(i + 1) }
+        }
+        if let rtreeEntries {
+            try SQLiteRTreeBulkLoad(db: db, table: rtree, path: path, layer: name).fill(rtreeEntries)
         }
         progress?(table.count)
         if let triggerSQL { try execute(triggerSQL, layer: name) }
@@ -117,15 +111,56 @@ struct GeoPackageBulkInsert {
         }
     }
 
-    /// A GeoPackage geometry blob: "GP", version 0, flags (little-endian, envelope [minx, maxx, miny, maxy]
-    /// or the empty flag), srs_id, envelope, ISO WKB.
-    private func encodeBlob(_ out: inout [UInt8], wkb: [UInt8], envelope: Envelope?, srsID: Int32) {
+    /// The header of a GeoPackage geometry blob, to be followed by the ISO WKB: "GP", version 0, flags
+    /// (little-endian, envelope [minx, maxx, miny, maxy] or the empty flag), srs_id, envelope.
+    private func encodeBlobHeader(_ out: inout [UInt8], envelope: Envelope?, srsID: Int32) {
         out.append(0x47); out.append(0x50); out.append(0)
         out.append(envelope == nil ? 0x11 : 0x03)
         withUnsafeBytes(of: srsID.littleEndian) { out.append(contentsOf: $0) }
         if let e = envelope {
-            for v in [e.minX, e.maxX, e.minY, e.maxY] { withUnsafeBytes(of: v.bitPattern.littleEndian) { out.append(contentsOf: $0) } }
+            appendDouble(&out, e.minX); appendDouble(&out, e.maxX)
+            appendDouble(&out, e.minY); appendDouble(&out, e.maxY)
         }
-        out.append(contentsOf: wkb)
+    }
+
+    @inline(__always) private func appendDouble(_ out: inout [UInt8], _ v: Double) {
+        withUnsafeBytes(of: v.bitPattern.littleEndian) { out.append(contentsOf: $0) }
+    }
+}
+
+/// Binds one attribute column's value of a row to an insert parameter, switching on the column's kind
+/// once per column instead of building an ``AttributeValue`` per cell (`sqlite3_bind_int64`,
+/// `sqlite3_bind_double`, `sqlite3_bind_text`, `sqlite3_bind_null`).
+private struct ColumnBinder {
+    let values: AttributeValues
+    init(_ values: AttributeValues) { self.values = values }
+
+    @inline(__always)
+    func bind(_ statement: OpaquePointer?, _ index: Int32, row i: Int) {
+        switch values {
+        case let .realOrNaN(v):
+            let x = v[i]
+            if x.isFinite { sqlite3_bind_double(statement, index, x) } else { sqlite3_bind_null(statement, index) }
+        case let .flag(v):
+            sqlite3_bind_int64(statement, index, v[i] ? 1 : 0)
+        case let .real(v):
+            if let x = v[i], x.isFinite { sqlite3_bind_double(statement, index, x) } else { sqlite3_bind_null(statement, index) }
+        case let .integer(v):
+            if let x = v[i] { sqlite3_bind_int64(statement, index, x) } else { sqlite3_bind_null(statement, index) }
+        case let .text(v):
+            if let x = v[i] {
+                var x = x
+                x.withUTF8 { utf8 in
+                    let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+                    if let base = utf8.baseAddress, utf8.count > 0 {
+                        _ = sqlite3_bind_text(statement, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(utf8.count), transient)
+                    } else {
+                        _ = sqlite3_bind_text(statement, index, "", 0, transient)
+                    }
+                }
+            } else {
+                sqlite3_bind_null(statement, index)
+            }
+        }
     }
 }

@@ -31,13 +31,17 @@ public struct CategoryFacilities: Sendable {
         return result
     }
 
-    /// The nearest facility to (x, y) within `cutoff`: its index here and exact distance, nil when none.
+    /// The nearest facility to (x, y) within `cutoff` (inclusive): its index here and exact distance
+    /// (``exactDistance(_:x:y:)``), nil when none. Ties go to the smallest index.
     @inline(__always)
     public func nearest(x: Double, y: Double, cutoff: Double, workspace: inout NearestWorkspace) -> (index: Int, distance: Double)? {
-        let geometries = self.geometries
-        // The tree's contract: an exact distance is never below the envelope distance (guards against rounding).
-        return tree.nearest(x: x, y: y, maxDistance: cutoff, workspace: &workspace) {
-            max(geometries.distance(fromX: x, y: y, to: $0), geometries.envelope($0).distance(toX: x, y: y))
-        }
+        tree.nearest(x: x, y: y, maxDistance: cutoff, workspace: &workspace) { exactDistance($0, x: x, y: y) }
+    }
+
+    /// The exact distance from (x, y) to facility `i` (0 inside a polygon), never below its envelope
+    /// distance — the tree's contract, which guards against rounding.
+    @inline(__always)
+    public func exactDistance(_ i: Int, x: Double, y: Double) -> Double {
+        max(geometries.distance(fromX: x, y: y, to: i), geometries.envelope(i).distance(toX: x, y: y))
     }
 }

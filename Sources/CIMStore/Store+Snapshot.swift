@@ -3,10 +3,22 @@ import CIMGeometry
 import Foundation
 
 extension Store {
-    /// Loads a layer into memory: geometries into a flat ``GeometryColumn`` (read as ISO WKB with
-    /// `OGR_G_ExportToIsoWkb` and parsed in Swift), attributes into typed columns. `fields` limits the
-    /// attribute columns (all when nil). Features come in fid order.
+    /// Loads a layer into memory: geometries into a flat ``GeometryColumn`` (WKB parsed in Swift),
+    /// attributes into typed columns. `fields` limits the attribute columns (all when nil). Features come
+    /// in fid order.
+    ///
+    /// A GeoPackage layer whose fields are plain integers, reals and strings is read straight from its
+    /// SQLite table (``GeoPackageRead``); anything else through OGR (`OGR_L_GetNextFeature`, the geometry
+    /// exported with `OGR_G_ExportToIsoWkb`). Both give the same table.
     public func snapshot(_ layerName: String, fields wanted: [String]? = nil, progress: ((Int) -> Void)? = nil) throws -> FeatureTable {
+        try snapshot(layerName, fields: wanted, via: .automatic, progress: progress)
+    }
+
+    /// How ``snapshot(_:fields:progress:)`` reads: the direct GeoPackage read where it can (automatic),
+    /// only that (an error where it cannot), or only OGR. The tests compare the last two.
+    enum SnapshotReadPath { case automatic, directOnly, ogrOnly }
+
+    func snapshot(_ layerName: String, fields wanted: [String]?, via readPath: SnapshotReadPath, progress: ((Int) -> Void)?) throws -> FeatureTable {
         guard let layer = dataset.layer(named: layerName) else {
             throw StoreError("no such layer", file: path, layer: layerName,
                              hint: "layers here: \(layerNames.joined(separator: ", "))")
@@ -21,6 +33,37 @@ extension Store {
         let indices = specs.map { OGR_FD_GetFieldIndex(definition, $0.name) }
         let hasGeometry = OGR_L_GetGeomType(layer) != wkbNone
         let expected = Int(OGR_L_GetFeatureCount(layer, 1))
+        let type: GeometryType?
+        switch OGR_GT_Flatten(OGR_L_GetGeomType(layer)) {
+        case wkbNone: type = nil
+        case wkbPoint: type = .point
+        case wkbLineString: type = .lineString
+        case wkbPolygon: type = .polygon
+        case wkbMultiPoint: type = .multiPoint
+        case wkbMultiLineString: type = .multiLineString
+        case wkbMultiPolygon: type = .multiPolygon
+        default: type = .geometryCollection
+        }
+        // A GeoPackage not made by cim has no store CRS: take the layer's own.
+        let layerCRS = crs ?? layerCRSDefinition(layer).flatMap { try? CoordinateReferenceSystem($0) }
+
+        let plainFields = indices.allSatisfy { [OFTInteger, OFTInteger64, OFTReal, OFTString].contains(OGR_Fld_GetType(OGR_FD_GetFieldDefn(definition, $0))) }
+        let driver = GDALGetDatasetDriver(dataset.handle).flatMap { GDALGetDriverShortName($0) }.map { String(cString: $0) }
+        if readPath != .ogrOnly, plainFields, driver == "GPKG", let reader = GeoPackageRead(dataset: dataset),
+           let fidColumn = OGR_L_GetFIDColumn(layer).map({ String(cString: $0) }), !fidColumn.isEmpty {
+            let geometryColumn = hasGeometry ? OGR_L_GetGeometryColumn(layer).map { String(cString: $0) } : nil
+            if !hasGeometry || (geometryColumn.map { !$0.isEmpty } ?? false) {
+                do {
+                    let rows = try reader.read(table: layerName, layer: layerName, fidColumn: fidColumn, geometryColumn: geometryColumn,
+                                               fields: specs, expected: expected, progress: progress)
+                    progress?(rows.fids.count)
+                    return FeatureTable(name: layerName, geometryType: type, geometries: rows.geometries, columns: rows.columns, crs: layerCRS, fids: rows.fids)
+                } catch is GeoPackageRead.Unsupported {
+                    // Read through OGR below.
+                }
+            }
+        }
+        if readPath == .directOnly { throw StoreError("the layer cannot be read directly from its GeoPackage table", file: path, layer: layerName) }
 
         var geometries = GeometryColumn()
         geometries.reserve(features: expected, coordinates: expected * 6)
@@ -81,19 +124,6 @@ extension Store {
             case .text: return AttributeColumn(spec.name, .text(texts[k]))
             }
         }
-        let type: GeometryType?
-        switch OGR_GT_Flatten(OGR_L_GetGeomType(layer)) {
-        case wkbNone: type = nil
-        case wkbPoint: type = .point
-        case wkbLineString: type = .lineString
-        case wkbPolygon: type = .polygon
-        case wkbMultiPoint: type = .multiPoint
-        case wkbMultiLineString: type = .multiLineString
-        case wkbMultiPolygon: type = .multiPolygon
-        default: type = .geometryCollection
-        }
-        // A GeoPackage not made by cim has no store CRS: take the layer's own.
-        let layerCRS = crs ?? layerCRSDefinition(layer).flatMap { try? CoordinateReferenceSystem($0) }
         return FeatureTable(name: layerName, geometryType: type, geometries: geometries, columns: columns, crs: layerCRS, fids: fids)
     }
 }

@@ -2,13 +2,15 @@
 """Straight-line life-circle coverage with GeoPandas / Shapely 2, compared with `cim coverage`.
 
     python3 coverage_geopandas.py STORE [--result COVERAGE.gpkg] [--layer coverage_buildings]
-        [--standard FILE] [--cutoff M] [--unknown-residential] [--json OUT.json]
+        [--standard FILE] [--cutoff M] [--unknown-residential] [--json OUT.json] [--write OUT.gpkg]
 
 What a GeoPandas user would write: residential buildings → reference points (shapely.point_on_surface),
 then per category of the standard one `geopandas.sjoin_nearest(points, facilities_of_category,
 max_distance=cutoff, distance_col=...)`. sjoin_nearest returns every tied facility, so the distance is the
 minimum per building. Timed: reading the layers, reference points, the joins (the comparison with cim is
-not timed). Then every dist_<category> of cim's coverage_buildings (in --result, default the store) must
+not timed). With --write, the result is also written as a GeoPackage layer like cim's coverage_buildings
+(footprints, id, dist_* and ok_* per category, ref_x, ref_y; pyogrio), timed apart as "write", so whole
+commands can be compared with both sides writing their result. Then every dist_<category> of cim's coverage_buildings (in --result, default the store) must
 match within 1e-6 m, nulls included; mismatches are printed and the exit status is 1.
 """
 import argparse
@@ -31,6 +33,7 @@ def main():
     p.add_argument("--unknown-residential", action="store_true")
     p.add_argument("--json", help="write the timing and answer record here")
     p.add_argument("--no-compare", action="store_true", help="time only")
+    p.add_argument("--write", help="also write the result layer to this GeoPackage (timed apart)")
     args = p.parse_args()
 
     standard = C.load_standard(args.standard)
@@ -64,6 +67,22 @@ def main():
           f"sjoin_nearest {t.seconds['sjoin_nearest']:.2f} s, total {seconds:.2f} s; peak RSS {C.peak_rss_mb():.0f} MiB")
     record = {"tool": "GeoPandas sjoin_nearest", "task": "straight-line coverage", "buildings": n,
               "categories": len(serving), "seconds": seconds, "stages": t.seconds, "peak_rss_mb": C.peak_rss_mb()}
+
+    if args.write:
+        thresholds = {c["key"]: float(c["threshold_m"]) for c in standard["categories"]}
+        with t("write"):
+            out = gpd.GeoDataFrame({"id": buildings["id"].to_numpy()}, geometry=buildings.geometry.values, crs=buildings.crs)
+            for key in serving:
+                out[f"dist_{key}"] = distances[key]
+            for key in serving:
+                out[f"ok_{key}"] = (distances[key] <= thresholds[key]).astype("int64")
+            out["ref_x"] = points.geometry.x.to_numpy()
+            out["ref_y"] = points.geometry.y.to_numpy()
+            out.to_file(args.write, layer="coverage_buildings", driver="GPKG", engine="pyogrio")
+        record["write_seconds"] = t.seconds["write"]
+        record["written_fields"] = len(out.columns) - 1
+        print(f"geopandas: wrote {len(out)} rows × {len(out.columns) - 1} fields in {t.seconds['write']:.2f} s")
+        record["peak_rss_mb"] = C.peak_rss_mb()
 
     status = 0
     if not args.no_compare:

@@ -149,18 +149,32 @@ def size_rows(work, size, limit):
     # straight-line coverage
     ref = cim_row("cim coverage", "straight-line coverage", *cim["coverage"])
     gp = tool_row("GeoPandas sjoin_nearest", "straight-line coverage", "coverage_geopandas", ref)
+    gp_write = (gp[1].get("write_seconds") if gp else None)
+    if gp and gp_write is not None:
+        both = gp[0] + gp_write
+        rows.append([f"GeoPandas sjoin_nearest + writing its result layer ({gp[1].get('written_fields', '?')} fields, pyogrio)",
+                     "straight-line coverage", size, fmt_s(both), "", f"{both / ref:.1f}×" if ref else "–",
+                     f"(write {gp_write:.2f} s; both sides write their result)"])
     pg = tool_row("PostGIS KNN (queries)", "straight-line coverage", "coverage_postgis", ref)
     rec = read_json(os.path.join(d, "coverage_postgis.json"))
     if rec and rec.get("load_index_seconds") is not None:
         rows.append(["PostGIS load + GiST index", "straight-line coverage", size, fmt_s(rec["load_index_seconds"]), "",
                      f"{rec['load_index_seconds'] / ref:.1f}×" if ref else "–", "(one-off, not in the ratio above)"])
-    def target(what, goal, tool_secs, whole, summary, tool_compute=None, cim_loading=("load",)):
-        """Ratios at three scopes, all from this run: whole command; cim without writing its results
-        (load + compute) against the tool's load + compute; and compute only on both sides (no loading)."""
+    def target(what, goal, tool_secs, whole, summary, tool_compute=None, cim_loading=("load",), tool_write=None):
+        """Ratios at up to four scopes, all from this run: whole command (the tool also writing its result
+        when it was timed doing so); whole cim command against the tool without writing; cim without
+        writing its results (load + compute) against the tool's load + compute; and compute only on both
+        sides (no loading)."""
         stages = timing_table(summary)
         compute = sum(v for k, v in stages.items() if k != "write") if stages else None
-        measured = f"{tool_secs / whole:.1f}× (whole command)"
-        met = "yes" if tool_secs / whole >= goal else "no"
+        measured = ""
+        met = "no"
+        if tool_write is not None:
+            measured = f"{(tool_secs + tool_write) / whole:.1f}× (whole, both writing their result layer); "
+            met = "yes" if (tool_secs + tool_write) / whole >= goal else "no"
+        measured += f"{tool_secs / whole:.1f}× (whole command, the tool not writing)"
+        if tool_secs / whole >= goal:
+            met = "yes"
         if compute:
             measured += f"; {tool_secs / compute:.1f}× (cim without writing its result layers: {compute:.2f} s)"
             if met == "no" and tool_secs / compute >= goal:
@@ -175,7 +189,7 @@ def size_rows(work, size, limit):
     if ref and gp:
         st = gp[1].get("stages", {})
         target("straight-line coverage ≥ 10× faster than GeoPandas", 10, gp[0], ref, cim["coverage"][1],
-               tool_compute=st.get("reference points", 0) + st.get("sjoin_nearest", 0))
+               tool_compute=st.get("reference points", 0) + st.get("sjoin_nearest", 0), tool_write=gp_write)
     # network coverage
     ref = cim_row("cim coverage --metric network", "network coverage", *cim["network"])
 

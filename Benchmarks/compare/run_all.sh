@@ -98,7 +98,7 @@ for size in "${sizes[@]}"; do
         /usr/bin/time -v -o "$dir/generate.time" "$CIM" generate --buildings "$n" --seed "$SEED" --force --format json "$store" \
             > "$dir/generate.json" 2> "$dir/generate.err" || { echo "error: cim generate failed: $(tail -1 "$dir/generate.err")" >&2; continue; }
     fi
-    for f in cov_euclid cov_network gaps; do rm -f "$dir/$f.gpkg"; done
+    for f in cov_euclid cov_network gaps geopandas_cov; do rm -f "$dir/$f.gpkg"; done
     rm -f "$dir"/*.rc "$dir"/*.time.tmp
     for task in coverage network gaps; do
         case $task in
@@ -115,7 +115,8 @@ for size in "${sizes[@]}"; do
     for t in $TOOLS; do
         case $t in
             geopandas) run_timed coverage_geopandas "$dir" python3 "$here/coverage_geopandas.py" "$store" \
-                           --result "$dir/cov_euclid.gpkg" --json "$dir/coverage_geopandas.json" ;;
+                           --result "$dir/cov_euclid.gpkg" --json "$dir/coverage_geopandas.json" \
+                           --write "$dir/geopandas_cov.gpkg" ;;
             postgis)   run_timed coverage_postgis "$dir" bash "$here/coverage_postgis.sh" "$store" \
                            --result "$dir/cov_euclid.gpkg" --json "$dir/coverage_postgis.json" ;;
             pandana)   run_timed network_pandana "$dir" python3 "$here/network_pandana.py" "$store" \

@@ -54,12 +54,30 @@ struct GeoPackageBulkInsert {
         let srsID = hasGeometry ? Int32(try scalar("SELECT srs_id FROM gpkg_geometry_columns WHERE lower(table_name) = lower('\(sqlEscape(name))')", layer: name) ?? 0) : 0
         var columns = table.columns.map { "\"" + $0.name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
         if hasGeometry { columns.insert("\"geom\"", at: 0) }
-        let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
-        var statement: OpaquePointer?
-        guard sqlite3_prepare_v2(db, "INSERT INTO \(quoted) (\(columns.joined(separator: ", "))) VALUES (\(placeholders))", -1, &statement, nil) == SQLITE_OK else {
-            throw fail("cannot prepare the insert", layer: name)
+        // Rows go in batches of one multi-row INSERT each: per-statement work (and AUTOINCREMENT's
+        // sqlite_sequence update) once per batch instead of once per row. The fids are given (1, 2, …: the
+        // layer is new), so the R-tree entries need no last_insert_rowid — unless the table brings its own
+        // "fid" column (GDAL makes it the primary key), which is then written row by row.
+        let givenFIDs = !table.columns.contains { $0.name.lowercased() == "fid" }
+        if givenFIDs { columns.insert("\"fid\"", at: 0) }
+        let perRow = columns.count
+        let batch = givenFIDs ? Swift.max(1, Swift.min(64, 30_000 / perRow)) : 1
+        func prepare(rows: Int) throws -> OpaquePointer? {
+            let row = "(" + Array(repeating: "?", count: perRow).joined(separator: ", ") + ")"
+            let sql = "INSERT INTO \(quoted) (\(columns.joined(separator: ", "))) VALUES " + Array(repeating: row, count: rows).joined(separator: ", ")
+            var statement: OpaquePointer?
+            guard sqlite3_prepare_v2(db, sql, -1, &statement, nil) == SQLITE_OK else {
+                sqlite3_finalize(statement)
+                throw fail("cannot prepare the insert", layer: name)
+            }
+            return statement
         }
-        defer { sqlite3_finalize(statement) }
+        let statement = try prepare(rows: batch)
+        let single = batch == 1 ? statement : try prepare(rows: 1)
+        defer {
+            sqlite3_finalize(statement)
+            if batch != 1 { sqlite3_finalize(single) }
+        }
         // The R-tree: GDAL's insert trigger would decode every blob again (ST_MinX … per row) and insert
         // row by row; it is set aside, the envelopes computed here are packed into the R-tree in one go
         // after the rows (``SQLiteRTreeBulkLoad``), and the trigger is restored.
@@ -77,25 +95,57 @@ struct GeoPackageBulkInsert {
         let geometries = table.geometries
         var blob: [UInt8] = []
         var extent: Envelope?
-        let offset: Int32 = hasGeometry ? 2 : 1
-        for i in 0 ..< table.count {
-            let envelope = hasGeometry && !geometries.parts(of: i).isEmpty ? geometries.envelope(i) : nil
+        /// Binds row `i` at parameters `first ..< first + perRow`.
+        func bind(_ statement: OpaquePointer?, row i: Int, first: Int32) {
+            var next = first
+            if givenFIDs {
+                sqlite3_bind_int64(statement, next, Int64(i + 1))
+                next += 1
+            }
             if hasGeometry {
+                let envelope = geometries.parts(of: i).isEmpty ? nil : geometries.envelope(i)
                 blob.removeAll(keepingCapacity: true)
                 encodeBlobHeader(&blob, envelope: envelope, srsID: srsID)
                 geometries.appendWKB(of: i, to: &blob)
-                if let e = envelope { extent = extent.map { $0.union(e) } ?? e }
-                _ = blob.withUnsafeBytes { sqlite3_bind_blob(statement, 1, $0.baseAddress, Int32($0.count), transient) }
+                _ = blob.withUnsafeBytes { sqlite3_bind_blob(statement, next, $0.baseAddress, Int32($0.count), transient) }
+                next += 1
             }
-            for k in binders.indices {
-                binders[k].bind(statement, Int32(k) + offset, row: i)
+            for k in binders.indices { binders[k].bind(statement, next + Int32(k), row: i) }
+        }
+        // The fid of each row (the R-tree's ids).
+        var rowIDs: [Int64] = []
+        rowIDs.reserveCapacity(table.count)
+        /// Writes rows `range` one statement each (after a batch failed: the failing row is named).
+        func insertOneByOne(_ range: Range<Int>) throws {
+            for i in range {
+                bind(single, row: i, first: 1)
+                let status = sqlite3_step(single)
+                let message = String(cString: sqlite3_errmsg(db))
+                sqlite3_reset(single)
+                guard status == SQLITE_DONE else { throw StoreError("cannot write: \(message)", file: path, layer: name, feature: "#\(i + 1)") }
+                rowIDs.append(givenFIDs ? Int64(i + 1) : sqlite3_last_insert_rowid(db))
             }
-            guard sqlite3_step(statement) == SQLITE_DONE else { throw StoreError("cannot write: \(String(cString: sqlite3_errmsg(db)))", file: path, layer: name, feature: "#\(i + 1)") }
-            sqlite3_reset(statement)
-            if let e = envelope, rtreeEntries != nil {
-                rtreeEntries!.append(RTreeEntry(id: sqlite3_last_insert_rowid(db), minX: e.minX, maxX: e.maxX, minY: e.minY, maxY: e.maxY))
+        }
+        var start = 0
+        while start < table.count {
+            let end = Swift.min(start + batch, table.count)
+            let target = end - start == batch ? statement : single
+            if end - start == batch {
+                for i in start ..< end { bind(target, row: i, first: Int32((i - start) * perRow + 1)) }
+                let status = sqlite3_step(target)
+                sqlite3_reset(target)
+                // A failed statement changes nothing: redo the batch row by row to name the row.
+                if status != SQLITE_DONE { try insertOneByOne(start ..< end) } else { rowIDs.append(contentsOf: (start ..< end).map { Int64($0 + 1) }) }
+            } else {
+                try insertOneByOne(start ..< end)
             }
-            if let progress, i % 8192 == 8191 { progress(i + 1) }
+            for i in start ..< end where hasGeometry && !geometries.parts(of: i).isEmpty {
+                let e = geometries.envelope(i)
+                extent = extent.map { $0.union(e) } ?? e
+                rtreeEntries?.append(RTreeEntry(id: rowIDs[i], minX: e.minX, maxX: e.maxX, minY: e.minY, maxY: e.maxY))
+            }
+            if let progress, start / 8192 != end / 8192 { progress(end) }
+            start = end
         }
         if let rtreeEntries {
             try SQLiteRTreeBulkLoad(db: db, table: rtree, path: path, layer: name).fill(rtreeEntries)

@@ -116,6 +116,10 @@ struct SQLiteRTreeBulkLoad {
         }
 
         var blob = [UInt8](repeating: 0, count: Int(nodeBytes))
+        // Leaf of each row, written in row id order afterwards (appending to the B-tree is much cheaper
+        // than inserting in the tree's spatial order).
+        var leafOfRow: [(id: Int64, node: Int64)] = []
+        leafOfRow.reserveCapacity(entries.count)
         for level in 0 ... height {
             let items = levels[level]
             for (n, group) in groupsPerLevel[level].enumerated() {
@@ -133,7 +137,7 @@ struct SQLiteRTreeBulkLoad {
                     SQLiteRTreeBulkLoad.put32(&blob, offset + 16, cell.minY.bitPattern)
                     SQLiteRTreeBulkLoad.put32(&blob, offset + 20, cell.maxY.bitPattern)
                     offset += cellBytes
-                    if level == 0 { try step(insertRowid, id, number) } else { try step(insertParent, id, number) }
+                    if level == 0 { leafOfRow.append((id, number)) } else { try step(insertParent, id, number) }
                 }
                 sqlite3_bind_int64(insertNode, 1, number)
                 _ = blob.withUnsafeBytes { sqlite3_bind_blob(insertNode, 2, $0.baseAddress, Int32($0.count), unsafeBitCast(-1, to: sqlite3_destructor_type.self)) }
@@ -141,6 +145,8 @@ struct SQLiteRTreeBulkLoad {
                 sqlite3_reset(insertNode)
             }
         }
+        leafOfRow.sort { $0.id < $1.id }
+        for (id, node) in leafOfRow { try step(insertRowid, id, node) }
     }
 
     /// Sort-tile-recursive packing of one level: the items sorted by box centre x, cut into about

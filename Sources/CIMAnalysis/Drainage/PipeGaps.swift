@@ -102,6 +102,7 @@ public enum PipeGaps {
         try DrainageInputChecks.checkNear(buildingTable, pipeTable)
         var warnings: [String] = []
         let pipes = try PipeSet(pipes: pipeTable, kinds: options.kinds, warnings: &warnings)
+        timings.lap("pipe index")
 
         // Built-up land and districts from the areas layer.
         let builtUpKind = options.builtUpKind ?? "builtup"

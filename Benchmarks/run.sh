@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # cim's own benchmark: every stage of `cim bench` on generated cities, one process per size (so each peak
 # memory is that size's), import throughput of building footprints, and the stages on real data (Porto).
-# Prints a markdown report; with --record it is also appended to Benchmarks/RESULTS.md.
+# Prints a markdown report; with --record it is also added to Benchmarks/RESULTS.md (newest first).
 #   Benchmarks/run.sh [--record] [SIZES...]      (default sizes: 10k 100k 1m)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -68,7 +68,20 @@ print()
 PY
 cat "$report"
 if [ "$record" = 1 ]; then
-  { echo; cat "$report"; } >> Benchmarks/RESULTS.md
-  echo "appended to Benchmarks/RESULTS.md" >&2
+  # Newest first: right under the "## cim's own stages" heading (the section is added when missing).
+  python3 - "$report" Benchmarks/RESULTS.md <<'PY'
+import sys
+report, path = open(sys.argv[1], encoding="utf-8").read().strip() + "\n", sys.argv[2]
+text = open(path, encoding="utf-8").read()
+heading = "## cim's own stages"
+if heading not in text:
+    text = text.rstrip("\n") + "\n\n" + heading + "\n\n"
+at = text.index(heading) + len(heading)
+rest = text[at:].lstrip("\n")
+text = text[:at] + "\n\n" + report + "\n" + rest
+open(path + ".tmp", "w", encoding="utf-8").write(text)
+import os; os.replace(path + ".tmp", path)
+PY
+  echo "added to Benchmarks/RESULTS.md" >&2
 fi
 [ -n "${CIM_BENCH_WORK:-}" ] || rm -rf "$work"

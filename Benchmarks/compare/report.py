@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Turns one run_all.sh run (a folder per size with /usr/bin/time -v files and the tools' JSON records)
-into the markdown comparison table, and optionally appends it to Benchmarks/RESULTS.md under the
+into the markdown comparison table, and optionally adds it to Benchmarks/RESULTS.md (newest run first) under the
 heading "Comparison with GeoPandas, PostGIS, pandana, networkx".
 
     python3 report.py WORK SIZE... [--limit SECONDS] [--append Benchmarks/RESULTS.md] [--machine FILE]
@@ -296,9 +296,14 @@ def append(path, block):
                  "\"answers equal\": every distance within 1e-6 m of cim's, nulls included (pandana: equal to networkx on "
                  "pandana's node-snapped problem, with the distribution of its difference from cim).\n\n")
         text = text.rstrip("\n") + "\n" + intro
+    # Newest first: before the section's first run, else at the end of the section.
     start = text.index(SECTION)
     nxt = text.find("\n## ", start + len(SECTION))
-    if nxt < 0:
+    end = len(text) if nxt < 0 else nxt
+    first = text.find("\n### Run of ", start, end)
+    if first >= 0:
+        text = text[:first + 1] + block + "\n" + text[first + 1:]
+    elif nxt < 0:
         text = text.rstrip("\n") + "\n\n" + block
     else:
         text = text[:nxt].rstrip("\n") + "\n\n" + block + text[nxt:]

@@ -100,6 +100,10 @@ for size in "${sizes[@]}"; do
     fi
     for f in cov_euclid cov_network gaps geopandas_cov; do rm -f "$dir/$f.gpkg"; done
     rm -f "$dir"/*.rc "$dir"/*.time.tmp
+    # Records of an earlier run must not be reported as this run's (a TOOLS subset leaves the rest "not run").
+    for t in coverage_geopandas coverage_postgis network_pandana network_networkx pipes_geopandas; do
+        rm -f "$dir/$t.json" "$dir/$t.time" "$dir/$t.log"
+    done
     for task in coverage network gaps; do
         case $task in
             coverage) args=(coverage "$store" --out "$dir/cov_euclid.gpkg") ;;

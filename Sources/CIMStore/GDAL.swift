@@ -54,6 +54,13 @@ final class OGRDataset {
 
     deinit { GDALClose(handle) }
 
+    /// GDAL's own SQLite connection of a GeoPackage or SQLite dataset
+    /// (`GDALGetInternalHandle(ds, "SQLITE_HANDLE")`), nil when the driver does not expose one. Valid as
+    /// long as the dataset is open.
+    var sqliteConnection: OpaquePointer? {
+        GDALGetInternalHandle(handle, "SQLITE_HANDLE").map { OpaquePointer($0) }
+    }
+
     /// Opens a vector dataset (`GDALOpenEx`). Errors say whether the file is missing or not geodata.
     static func open(_ path: String, update: Bool = false, openOptions: [String] = [], allowedDrivers: [String] = []) throws -> OGRDataset {
         GDAL.ensureRegistered()

@@ -8,7 +8,7 @@ extension Store {
     /// in fid order.
     ///
     /// A GeoPackage layer whose fields are plain integers, reals and strings is read straight from its
-    /// SQLite table (``GeoPackageRead``); anything else through OGR (`OGR_L_GetNextFeature`, the geometry
+    /// SQLite table (``GeoPackageConnection/read(table:layer:fidColumn:geometryColumn:fields:expected:progress:)``); anything else through OGR (`OGR_L_GetNextFeature`, the geometry
     /// exported with `OGR_G_ExportToIsoWkb`). Both give the same table.
     public func snapshot(_ layerName: String, fields wanted: [String]? = nil, progress: ((Int) -> Void)? = nil) throws -> FeatureTable {
         try snapshot(layerName, fields: wanted, via: .automatic, progress: progress)
@@ -49,7 +49,7 @@ extension Store {
 
         let plainFields = indices.allSatisfy { [OFTInteger, OFTInteger64, OFTReal, OFTString].contains(OGR_Fld_GetType(OGR_FD_GetFieldDefn(definition, $0))) }
         let driver = GDALGetDatasetDriver(dataset.handle).flatMap { GDALGetDriverShortName($0) }.map { String(cString: $0) }
-        if readPath != .ogrOnly, plainFields, driver == "GPKG", let reader = GeoPackageRead(dataset: dataset),
+        if readPath != .ogrOnly, plainFields, driver == "GPKG", let reader = GeoPackageConnection(dataset: dataset),
            let fidColumn = OGR_L_GetFIDColumn(layer).map({ String(cString: $0) }), !fidColumn.isEmpty {
             let geometryColumn = hasGeometry ? OGR_L_GetGeometryColumn(layer).map { String(cString: $0) } : nil
             if !hasGeometry || (geometryColumn.map { !$0.isEmpty } ?? false) {
@@ -58,7 +58,7 @@ extension Store {
                                                fields: specs, expected: expected, progress: progress)
                     progress?(rows.fids.count)
                     return FeatureTable(name: layerName, geometryType: type, geometries: rows.geometries, columns: rows.columns, crs: layerCRS, fids: rows.fids)
-                } catch is GeoPackageRead.Unsupported {
+                } catch is GeoPackageConnection.Unsupported {
                     // Read through OGR below.
                 }
             }
@@ -67,16 +67,7 @@ extension Store {
 
         var geometries = GeometryColumn()
         geometries.reserve(features: expected, coordinates: expected * 6)
-        var ints = [[Int64?]](repeating: [], count: specs.count)
-        var reals = [[Double?]](repeating: [], count: specs.count)
-        var texts = [[String?]](repeating: [], count: specs.count)
-        for (k, spec) in specs.enumerated() {
-            switch spec.type {
-            case .integer: ints[k].reserveCapacity(expected)
-            case .real: reals[k].reserveCapacity(expected)
-            case .text: texts[k].reserveCapacity(expected)
-            }
-        }
+        var values = ColumnAccumulator(specs, expected: expected)
         var fids: [Int64] = []
         fids.reserveCapacity(expected)
         var buffer = [UInt8](repeating: 0, count: 1024)
@@ -109,21 +100,14 @@ extension Store {
             }
             for (k, spec) in specs.enumerated() {
                 switch spec.type {
-                case .integer: ints[k].append(fieldInt(feature, indices[k]))
-                case .real: reals[k].append(fieldDouble(feature, indices[k]))
-                case .text: texts[k].append(fieldString(feature, indices[k]))
+                case .integer: values.append(k, integer: fieldInt(feature, indices[k]))
+                case .real: values.append(k, real: fieldDouble(feature, indices[k]))
+                case .text: values.append(k, text: fieldString(feature, indices[k]))
                 }
             }
             if let progress, fids.count % 8192 == 0 { progress(fids.count) }
         }
         progress?(fids.count)
-        let columns = specs.enumerated().map { k, spec -> AttributeColumn in
-            switch spec.type {
-            case .integer: return AttributeColumn(spec.name, .integer(ints[k]))
-            case .real: return AttributeColumn(spec.name, .real(reals[k]))
-            case .text: return AttributeColumn(spec.name, .text(texts[k]))
-            }
-        }
-        return FeatureTable(name: layerName, geometryType: type, geometries: geometries, columns: columns, crs: layerCRS, fids: fids)
+        return FeatureTable(name: layerName, geometryType: type, geometries: geometries, columns: values.columns, crs: layerCRS, fids: fids)
     }
 }

@@ -98,7 +98,7 @@ extension Store {
             throw StoreError("cannot create the layer: \(GDAL.lastError("GDALDatasetCreateLayer"))", file: path, layer: table.name)
         }
         try createFields(layer, table.columns.map { FieldSpec($0.name, $0.values.type) }, layerName: table.name)
-        if let bulk = GeoPackageBulkInsert(dataset: dataset) {
+        if let bulk = GeoPackageConnection(dataset: dataset) {
             // GDAL's deferred spatial index and cached counts are synchronised before the raw inserts.
             OGR_L_SyncToDisk(layer)
             try bulk.insert(table, progress: progress)

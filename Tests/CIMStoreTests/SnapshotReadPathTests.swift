@@ -3,7 +3,7 @@ import CIMGeometry
 import Foundation
 import Testing
 
-/// A snapshot read straight from the GeoPackage table (``GeoPackageRead``) equals one read through OGR:
+/// A snapshot read straight from the GeoPackage table (GeoPackageConnection+Read) equals one read through OGR:
 /// fids, geometries (as WKB, byte for byte), every attribute value and null, on real imports and on a
 /// layer built to hold the awkward cases; malformed blobs are errors that name the feature.
 @Suite("Snapshot: direct GeoPackage read equals OGR")

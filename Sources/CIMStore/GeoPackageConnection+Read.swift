@@ -12,16 +12,7 @@ import Foundation
 ///
 /// Only plain integer, real and string fields are read this way; a layer with other field types (dates,
 /// binary), an extended GeoPackage geometry or a driver without the handle is read through OGR instead.
-struct GeoPackageRead {
-    let db: OpaquePointer
-    let path: String
-
-    /// GDAL's SQLite connection of a GeoPackage dataset, nil when the driver does not expose it.
-    init?(dataset: OGRDataset) {
-        guard let raw = GDALGetInternalHandle(dataset.handle, "SQLITE_HANDLE") else { return nil }
-        db = OpaquePointer(raw)
-        path = dataset.path
-    }
+extension GeoPackageConnection {
 
     /// Why the direct read cannot be used for a layer (the caller then reads through OGR).
     struct Unsupported: Error {}
@@ -46,16 +37,7 @@ struct GeoPackageRead {
         fids.reserveCapacity(expected)
         var geometries = GeometryColumn()
         if geometryColumn != nil { geometries.reserve(features: expected, coordinates: expected * 6) }
-        var ints = [[Int64?]](repeating: [], count: fields.count)
-        var reals = [[Double?]](repeating: [], count: fields.count)
-        var texts = [[String?]](repeating: [], count: fields.count)
-        for (k, spec) in fields.enumerated() {
-            switch spec.type {
-            case .integer: ints[k].reserveCapacity(expected)
-            case .real: reals[k].reserveCapacity(expected)
-            case .text: texts[k].reserveCapacity(expected)
-            }
-        }
+        var values = ColumnAccumulator(fields, expected: expected)
         let firstField: Int32 = geometryColumn == nil ? 1 : 2
         while true {
             let status = sqlite3_step(statement)
@@ -75,7 +57,7 @@ struct GeoPackageRead {
                         throw StoreError("bad geometry: an empty blob", file: path, layer: layer, feature: "fid \(fid)")
                     }
                     let blob = UnsafeRawBufferPointer(start: base, count: count)
-                    let wkb = try GeoPackageRead.wkb(in: blob, layer: layer, fid: fid, path: path)
+                    let wkb = try GeoPackageConnection.wkb(in: blob, layer: layer, fid: fid, path: path)
                     do {
                         try geometries.appendWKB(wkb)
                     } catch {
@@ -87,28 +69,21 @@ struct GeoPackageRead {
                 let column = firstField + Int32(k)
                 let isNull = sqlite3_column_type(statement, column) == SQLITE_NULL
                 switch spec.type {
-                case .integer: ints[k].append(isNull ? nil : sqlite3_column_int64(statement, column))
-                case .real: reals[k].append(isNull ? nil : sqlite3_column_double(statement, column))
+                case .integer: values.append(k, integer: isNull ? nil : sqlite3_column_int64(statement, column))
+                case .real: values.append(k, real: isNull ? nil : sqlite3_column_double(statement, column))
                 case .text:
                     if isNull {
-                        texts[k].append(nil)
+                        values.append(k, text: nil)
                     } else {
                         let bytes = Int(sqlite3_column_bytes(statement, column))
                         let text = sqlite3_column_text(statement, column)
-                        texts[k].append(text.map { String(decoding: UnsafeBufferPointer(start: $0, count: bytes), as: UTF8.self) } ?? "")
+                        values.append(k, text: text.map { String(decoding: UnsafeBufferPointer(start: $0, count: bytes), as: UTF8.self) } ?? "")
                     }
                 }
             }
             if let progress, fids.count % 8192 == 0 { progress(fids.count) }
         }
-        let columns = fields.enumerated().map { k, spec -> AttributeColumn in
-            switch spec.type {
-            case .integer: return AttributeColumn(spec.name, .integer(ints[k]))
-            case .real: return AttributeColumn(spec.name, .real(reals[k]))
-            case .text: return AttributeColumn(spec.name, .text(texts[k]))
-            }
-        }
-        return (fids, geometries, columns)
+        return (fids, geometries, values.columns)
     }
 
     /// The WKB inside a GeoPackage geometry blob: after "GP", the version, the flags byte and the srs_id,

@@ -4,23 +4,14 @@ import CIMIndex
 import CSQLite
 import Foundation
 
-/// Bulk inserts into a GeoPackage feature table on GDAL's own SQLite connection
-/// (`GDALGetInternalHandle(ds, "SQLITE_HANDLE")`), inside the transaction GDAL opened: one prepared
-/// `INSERT` (`sqlite3_prepare_v2`, `sqlite3_bind_*`, `sqlite3_step`) per row with the geometry encoded as a
-/// GeoPackage blob (header, envelope, ISO WKB). The layer itself (table, gpkg_contents,
-/// gpkg_geometry_columns, R-tree) is created by GDAL; afterwards its extent and feature count are set and
-/// the R-tree is filled from the table, so the result is exactly what GDAL would have written, several
-/// times faster than one OGR feature per row.
-struct GeoPackageBulkInsert {
-    let db: OpaquePointer
-    let path: String
-
-    /// GDAL's SQLite connection of a GeoPackage dataset, nil when the driver does not expose it.
-    init?(dataset: OGRDataset) {
-        guard let raw = GDALGetInternalHandle(dataset.handle, "SQLITE_HANDLE") else { return nil }
-        db = OpaquePointer(raw)
-        path = dataset.path
-    }
+/// Bulk inserts into a new GeoPackage feature table on GDAL's own SQLite connection
+/// (`GDALGetInternalHandle(ds, "SQLITE_HANDLE")`), inside the transaction GDAL opened: rows in batches of
+/// one multi-row prepared `INSERT` (`sqlite3_prepare_v2`, `sqlite3_bind_*`, `sqlite3_step`) with the
+/// geometry encoded as a GeoPackage blob (header, envelope, ISO WKB). The layer itself (table,
+/// gpkg_contents, gpkg_geometry_columns, R-tree virtual table) is created by GDAL; afterwards the R-tree is
+/// packed in one go (``SQLiteRTreeBulkLoad``) and the extent and feature count are set, so the result is
+/// what GDAL would have written, several times faster than one OGR feature per row.
+extension GeoPackageConnection {
 
     private func fail(_ what: String, layer: String) -> StoreError {
         StoreError("\(what): \(String(cString: sqlite3_errmsg(db)))", file: path, layer: layer)

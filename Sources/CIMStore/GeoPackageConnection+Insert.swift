@@ -69,15 +69,20 @@ extension GeoPackageConnection {
             sqlite3_finalize(statement)
             if batch != 1 { sqlite3_finalize(single) }
         }
-        // The R-tree: GDAL's insert trigger would decode every blob again (ST_MinX … per row) and insert
-        // row by row; it is set aside, the envelopes computed here are packed into the R-tree in one go
-        // after the rows (``SQLiteRTreeBulkLoad``), and the trigger is restored.
+        // GDAL's per-row insert triggers are set aside while the rows go in and restored afterwards: the
+        // R-tree's (it would decode every blob again, ST_MinX … per row, and insert row by row: the envelopes
+        // computed here are packed into the R-tree in one go instead, ``SQLiteRTreeBulkLoad``) and the
+        // feature count's (one UPDATE of gpkg_ogr_contents per row: the count is set once at the end).
         let rtree = "rtree_\(name)_geom"
-        var triggerSQL: String?
+        var setAside: [String] = []
+        for trigger in ["\(rtree)_insert", "trigger_insert_feature_count_\(name)"] {
+            if let sql = try text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = '\(sqlEscape(trigger))'", layer: name) {
+                try execute("DROP TRIGGER \"\(trigger.replacingOccurrences(of: "\"", with: "\"\""))\"", layer: name)
+                setAside.append(sql)
+            }
+        }
         var rtreeEntries: [RTreeEntry]?
         if hasGeometry, try scalar("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '\(sqlEscape(rtree))'", layer: name) == 1 {
-            triggerSQL = try text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = '\(sqlEscape(rtree))_insert'", layer: name)
-            if triggerSQL != nil { try execute("DROP TRIGGER \"\(rtree)_insert\"", layer: name) }
             rtreeEntries = []
             rtreeEntries?.reserveCapacity(table.count)
         }
@@ -142,7 +147,7 @@ extension GeoPackageConnection {
             try SQLiteRTreeBulkLoad(db: db, table: rtree, path: path, layer: name).fill(rtreeEntries)
         }
         progress?(table.count)
-        if let triggerSQL { try execute(triggerSQL, layer: name) }
+        for sql in setAside { try execute(sql, layer: name) }
         let escaped = sqlEscape(name)
         if let e = extent {
             try execute("UPDATE gpkg_contents SET min_x = \(e.minX), min_y = \(e.minY), max_x = \(e.maxX), max_y = \(e.maxY) WHERE lower(table_name) = lower('\(escaped)')", layer: name)

@@ -125,6 +125,12 @@ struct RTreeBulkLoadTests {
             #expect(try sql(path, "SELECT rtreecheck('rtree_boxes_geom')") == "ok")
             #expect(try sql(path, "SELECT count(*) FROM rtree_boxes_geom WHERE id % 3 = 0") == "0")
             #expect(try Int(sql(path, "SELECT count(*) FROM rtree_boxes_geom"))! == indexed - deletedIndexed)
+            // The feature-count triggers set aside during the write are back: a row inserted by SQL counts.
+            let insert = try run("ogrinfo", [path, "-sql", "INSERT INTO boxes (k) VALUES (-2)"])
+            #expect(insert.status == 0, "\(insert.stderr)")
+            let counted = try sql(path, "SELECT feature_count FROM gpkg_ogr_contents WHERE table_name = 'boxes'")
+            #expect(counted == (try sql(path, "SELECT count(*) FROM boxes")), "gpkg_ogr_contents keeps the count")
+            #expect(try sql(path, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN ('rtree_boxes_geom_insert', 'trigger_insert_feature_count_boxes')") == "2")
         }
     }
 

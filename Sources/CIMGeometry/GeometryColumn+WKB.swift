@@ -103,7 +103,12 @@ extension GeometryColumn {
         func sequence(_ r: Int) {
             let cs = coordinates(of: r)
             appendUInt32(&out, UInt32(cs.count))
+            #if _endian(little)
+            // The interleaved coordinates are already little-endian WKB: one copy for the whole ring.
+            xy.withUnsafeBytes { out.append(contentsOf: $0[(16 * cs.lowerBound) ..< (16 * cs.upperBound)]) }
+            #else
             for c in cs { appendDouble(&out, xy[2 * c]); appendDouble(&out, xy[2 * c + 1]) }
+            #endif
         }
         switch type {
         case .point, .lineString, .polygon, .linearRing:

@@ -52,6 +52,21 @@ def default_cutoff(standard: dict) -> float:
     return float(standard.get("parameters", {}).get("default_cutoff_m", 2000))
 
 
+def coverage_setup(args) -> tuple[dict, dict[str, list[str]], float]:
+    """The standard (--standard), its serving categories and the cut-off (--cutoff, else the standard's)."""
+    standard = load_standard(args.standard)
+    cutoff = args.cutoff if args.cutoff is not None else default_cutoff(standard)
+    return standard, serving_categories(standard), cutoff
+
+
+def coverage_layers(store: str, unknown_residential: bool = False):
+    """The residential buildings and the facilities that have a geometry (category only)."""
+    buildings = residential_buildings(store, unknown_residential)
+    facilities = read_layer(store, "facilities", columns=["category"])
+    g = facilities.geometry.values
+    return buildings, facilities[~(shapely.is_missing(g) | shapely.is_empty(g))]
+
+
 # ---------------------------------------------------------------------------------------------- layers
 
 def read_layer(store: str, layer: str, columns: list[str] | None = None, where: str | None = None,

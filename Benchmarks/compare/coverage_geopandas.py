@@ -18,7 +18,6 @@ import sys
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 
 import common as C
 
@@ -36,16 +35,11 @@ def main():
     p.add_argument("--write", help="also write the result layer to this GeoPackage (timed apart)")
     args = p.parse_args()
 
-    standard = C.load_standard(args.standard)
-    serving = C.serving_categories(standard)
-    cutoff = args.cutoff if args.cutoff is not None else C.default_cutoff(standard)
+    standard, serving, cutoff = C.coverage_setup(args)
     t = C.Timer()
 
     with t("load"):
-        buildings = C.residential_buildings(args.store, args.unknown_residential)
-        facilities = C.read_layer(args.store, "facilities", columns=["category"])
-        fgeoms = facilities.geometry.values
-        facilities = facilities[~(gpd.GeoSeries(fgeoms).is_empty.to_numpy() | pd.isna(fgeoms))]
+        buildings, facilities = C.coverage_layers(args.store, args.unknown_residential)
     with t("reference points"):
         points = gpd.GeoDataFrame(geometry=C.reference_points(buildings.geometry.values), crs=buildings.crs)
     n = len(points)

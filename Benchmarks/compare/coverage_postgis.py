@@ -87,9 +87,7 @@ def main():
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         raise SystemExit("this benchmark talks to a server on the loopback interface only")
 
-    standard = C.load_standard(args.standard)
-    serving = C.serving_categories(standard)
-    cutoff = args.cutoff if args.cutoff is not None else C.default_cutoff(standard)
+    standard, serving, cutoff = C.coverage_setup(args)
     uses = ["residential", "mixed"]
     use_filter = "use IN ('residential','mixed')" + (" OR use IS NULL OR use = 'unknown'" if args.unknown_residential else "")
     conninfo = f"host={args.host} port={args.port} user=postgres dbname=postgres"

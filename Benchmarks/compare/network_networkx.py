@@ -20,7 +20,6 @@ import sys
 
 import networkx as nx
 import numpy as np
-import shapely
 
 import common as C
 
@@ -38,16 +37,11 @@ def main():
     p.add_argument("--no-compare", action="store_true")
     args = p.parse_args()
 
-    standard = C.load_standard(args.standard)
-    serving = C.serving_categories(standard)
-    cutoff = args.cutoff if args.cutoff is not None else C.default_cutoff(standard)
+    standard, serving, cutoff = C.coverage_setup(args)
     t = C.Timer()
     record = {"tool": "networkx (split graph)", "task": "network coverage"}
     with t("load"):
-        buildings = C.residential_buildings(args.store, args.unknown_residential)
-        facilities = C.read_layer(args.store, "facilities", columns=["category"])
-        fg = facilities.geometry.values
-        facilities = facilities[~(shapely.is_missing(fg) | shapely.is_empty(fg))]
+        buildings, facilities = C.coverage_layers(args.store, args.unknown_residential)
         graph = C.WalkGraph(args.store)
     with t("snap"):
         bpoints = C.reference_points(buildings.geometry.values)

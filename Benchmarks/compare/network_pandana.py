@@ -65,15 +65,10 @@ def main():
 
     import pandana  # imported here so that its absence is reported clearly
 
-    standard = C.load_standard(args.standard)
-    serving = C.serving_categories(standard)
-    cutoff = args.cutoff if args.cutoff is not None else C.default_cutoff(standard)
+    standard, serving, cutoff = C.coverage_setup(args)
     t = C.Timer()
     with t("load"):
-        buildings = C.residential_buildings(args.store, args.unknown_residential)
-        facilities = C.read_layer(args.store, "facilities", columns=["category"])
-        fg = facilities.geometry.values
-        facilities = facilities[~(shapely.is_missing(fg) | shapely.is_empty(fg))]
+        buildings, facilities = C.coverage_layers(args.store, args.unknown_residential)
         graph = C.WalkGraph(args.store)
         bpoints = C.reference_points(buildings.geometry.values)
         fpoints = C.facility_points(facilities.geometry.values)

@@ -13,6 +13,7 @@ pyogrio, shapely 2, numpy and pandas:
 """
 from __future__ import annotations
 
+import argparse
 import json
 import math
 import os
@@ -50,6 +51,22 @@ def serving_categories(standard: dict) -> dict[str, list[str]]:
 
 def default_cutoff(standard: dict) -> float:
     return float(standard.get("parameters", {}).get("default_cutoff_m", 2000))
+
+
+def coverage_arguments(doc: str, network: bool = False) -> argparse.ArgumentParser:
+    """The arguments every coverage comparison script takes: the store, cim's result (--result, --layer),
+    the standard and cut-off, the residential rule, --json and --no-compare. Scripts add their own."""
+    p = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    p.add_argument("store")
+    what = "network coverage_buildings" if network else "coverage_buildings"
+    p.add_argument("--result", help=f"GeoPackage with cim's {what} (default: the store)")
+    p.add_argument("--layer", default="coverage_buildings")
+    p.add_argument("--standard", default=None)
+    p.add_argument("--cutoff", type=float, default=None)
+    p.add_argument("--unknown-residential", action="store_true")
+    p.add_argument("--json", help="write the timing and answer record here")
+    p.add_argument("--no-compare", action="store_true", help="time only")
+    return p
 
 
 def coverage_setup(args) -> tuple[dict, dict[str, list[str]], float]:

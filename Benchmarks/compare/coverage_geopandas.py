@@ -13,7 +13,6 @@ not timed). With --write, the result is also written as a GeoPackage layer like 
 commands can be compared with both sides writing their result. Then every dist_<category> of cim's coverage_buildings (in --result, default the store) must
 match within 1e-6 m, nulls included; mismatches are printed and the exit status is 1.
 """
-import argparse
 import sys
 
 import geopandas as gpd
@@ -23,15 +22,7 @@ import common as C
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("store")
-    p.add_argument("--result", help="GeoPackage with cim's coverage_buildings (default: the store)")
-    p.add_argument("--layer", default="coverage_buildings")
-    p.add_argument("--standard", default=None)
-    p.add_argument("--cutoff", type=float, default=None)
-    p.add_argument("--unknown-residential", action="store_true")
-    p.add_argument("--json", help="write the timing and answer record here")
-    p.add_argument("--no-compare", action="store_true", help="time only")
+    p = C.coverage_arguments(__doc__)
     p.add_argument("--write", help="also write the result layer to this GeoPackage (timed apart)")
     args = p.parse_args()
 

@@ -17,7 +17,6 @@ with a GiST index; ANALYZE. Query (timed, per category): a LATERAL KNN join
 distance, and the rows fetched into Python. Then every dist_<category> must match cim's within 1e-6 m,
 nulls included (exit 1 otherwise). The server's memory is sampled (sum of the PSS of its processes).
 """
-import argparse
 import os
 import subprocess
 import sys
@@ -71,18 +70,10 @@ class ServerMemory(threading.Thread):
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("store")
+    p = C.coverage_arguments(__doc__)
     p.add_argument("--port", type=int, required=True)
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--server-pid-file")
-    p.add_argument("--result", help="GeoPackage with cim's coverage_buildings (default: the store)")
-    p.add_argument("--layer", default="coverage_buildings")
-    p.add_argument("--standard", default=None)
-    p.add_argument("--cutoff", type=float, default=None)
-    p.add_argument("--unknown-residential", action="store_true")
-    p.add_argument("--json")
-    p.add_argument("--no-compare", action="store_true")
     args = p.parse_args()
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         raise SystemExit("this benchmark talks to a server on the loopback interface only")

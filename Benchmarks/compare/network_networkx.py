@@ -15,7 +15,6 @@ distance = its access leg + the path length; null beyond the cutoff or off the n
 Timed: load, reference points and snapping, graph construction, the Dijkstras. Then every dist_<category>
 must match cim's within 1e-6 m, nulls included (exit 1 otherwise).
 """
-import argparse
 import sys
 
 import networkx as nx
@@ -25,16 +24,8 @@ import common as C
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("store")
-    p.add_argument("--result", help="GeoPackage with cim's network coverage_buildings (default: the store)")
-    p.add_argument("--layer", default="coverage_buildings")
-    p.add_argument("--standard", default=None)
-    p.add_argument("--cutoff", type=float, default=None)
+    p = C.coverage_arguments(__doc__, network=True)
     p.add_argument("--max-access", type=float, default=300.0)
-    p.add_argument("--unknown-residential", action="store_true")
-    p.add_argument("--json")
-    p.add_argument("--no-compare", action="store_true")
     args = p.parse_args()
 
     standard, serving, cutoff = C.coverage_setup(args)

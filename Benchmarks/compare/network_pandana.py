@@ -26,7 +26,6 @@ differ from cim's edge-snapped ones by design. Two checks:
 2. The distribution of |pandana − cim| over every building-category pair where both have a distance
    (median, p90, p99, max), and the same with the building's straight leg to its node added to pandana.
 """
-import argparse
 import os
 import sys
 
@@ -45,21 +44,13 @@ import common as C
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("store")
-    p.add_argument("--result", help="GeoPackage with cim's network coverage_buildings (default: the store)")
-    p.add_argument("--layer", default="coverage_buildings")
-    p.add_argument("--standard", default=None)
-    p.add_argument("--cutoff", type=float, default=None)
-    p.add_argument("--unknown-residential", action="store_true")
+    p = C.coverage_arguments(__doc__, network=True)
     p.add_argument("--check-sample", type=int, default=0, help="check only this many random buildings (0: all)")
     p.add_argument("--check-categories", default="", help="comma-separated categories to check (default: all)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--tolerance", type=float, default=1e-6, help="pandana vs networkx: absolute part of the allowed difference (m)")
     p.add_argument("--rtol", type=float, default=2.5e-7,
                    help="pandana vs networkx: relative part of the allowed difference (pandana returns float32 distances)")
-    p.add_argument("--json")
-    p.add_argument("--no-compare", action="store_true")
     p.add_argument("--no-precompute", action="store_true", help="skip timing precompute(cutoff)")
     args = p.parse_args()
 

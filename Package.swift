@@ -40,10 +40,12 @@ let package = Package(
         ]),
         .executableTarget(name: "cim", dependencies: ["CIMCommands"]),
 
-        .testTarget(name: "CIMGeometryTests", dependencies: ["CIMGeometry"]),
-        .testTarget(name: "CIMIndexTests", dependencies: ["CIMIndex"]),
+        // Test helpers shared by the test targets (deterministic random numbers).
+        .target(name: "CIMTestSupport", path: "Tests/CIMTestSupport"),
+        .testTarget(name: "CIMGeometryTests", dependencies: ["CIMGeometry", "CIMTestSupport"]),
+        .testTarget(name: "CIMIndexTests", dependencies: ["CIMIndex", "CIMTestSupport"]),
         .testTarget(name: "CIMStoreTests", dependencies: ["CIMStore", "CIMGeometry"]),
-        .testTarget(name: "CIMAnalysisTests", dependencies: ["CIMAnalysis", "CIMStore", "CIMGeometry", "CIMIndex"]),
+        .testTarget(name: "CIMAnalysisTests", dependencies: ["CIMAnalysis", "CIMStore", "CIMGeometry", "CIMIndex", "CIMTestSupport"]),
         .testTarget(name: "CIMGenerateTests", dependencies: ["CIMGenerate", "CIMStore", "CIMGeometry", "CIMAnalysis"]),
         .testTarget(name: "CLITests", dependencies: ["cim"]),
     ],

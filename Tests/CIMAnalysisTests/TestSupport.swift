@@ -3,22 +3,10 @@ import CIMGeometry
 import CIMStore
 import Foundation
 
-/// Deterministic random numbers (SplitMix64) so every run builds the same cities.
-struct SeededRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func uniform(_ range: ClosedRange<Double>) -> Double {
-        range.lowerBound + Double(next() >> 11) / Double(1 << 53) * (range.upperBound - range.lowerBound)
-    }
-    mutating func int(_ range: Range<Int>) -> Int { range.lowerBound + Int(next() % UInt64(range.count)) }
-}
+@_exported import CIMTestSupport
+
+/// The deterministic generator (SplitMix64) under the name these tests use.
+typealias SeededRandom = SplitMix64
 
 /// A random city in a projected CRS: rotated-rectangle and L-shaped buildings with random use and floors,
 /// point and polygon facilities of the given categories, and optional community polygons.

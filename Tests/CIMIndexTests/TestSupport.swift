@@ -1,29 +1,7 @@
 import CIMIndex
 import Foundation
 
-/// Deterministic SplitMix64 generator (no system randomness in the tests).
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
-
-    /// Uniform in [a, b).
-    mutating func uniform(_ a: Double, _ b: Double) -> Double { a + (b - a) * unit() }
-
-    /// Uniform in 0 ..< n.
-    mutating func int(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-}
+@_exported import CIMTestSupport
 
 // MARK: - Geometry used for exact distances (brute force, independent of the index)
 

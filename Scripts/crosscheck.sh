@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Independent cross-checks of cim's answers with Python tools (pip-installed when missing; never a
-# dependency of cim itself): network distances against networkx on the split graph (Porto), CityJSON
-# import/export against shapely and the CityJSON 2.0 schema (Delft, Zürich).
+# Independent cross-checks of cim's answers with Python tools (installed when missing into the virtual
+# environment .build/python by Scripts/python-env.sh; never a dependency of cim itself): network distances
+# against networkx on the split graph (Porto), CityJSON import/export against shapely and the CityJSON 2.0
+# schema (Delft, Zürich).
 # Usage: Scripts/crosscheck.sh [path/to/cim]   (default: the debug build, built when missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cim=${1:-.build/debug/cim}
 [ -x "$cim" ] || swift build --product cim >/dev/null
-python3 -c "import shapely, pyogrio, networkx" 2>/dev/null || python3 -m pip install --quiet shapely pyogrio networkx
+# Python tools live in a virtual environment under .build/python (Scripts/python-env.sh).
+source Scripts/python-env.sh
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 failed=0

@@ -14,9 +14,11 @@ if [ "${#missing[@]}" -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-# The cross-checks use Python with pip (shapely, networkx … are pip-installed by Scripts/crosscheck.sh).
-if ! python3 -m pip --version >/dev/null 2>&1; then
-  echo "setup: installing python3-pip" >&2
-  DEBIAN_FRONTEND=noninteractive ${SUDO:-} apt-get install -y -qq --no-install-recommends python3 python3-pip >/dev/null
+# The cross-checks use Python in a virtual environment (Scripts/python-env.sh installs shapely, networkx …
+# into .build/python): python3 with venv and ensurepip (Debian's python3-venv).
+if ! command -v python3 >/dev/null 2>&1 || ! python3 -c "import venv, ensurepip" >/dev/null 2>&1; then
+  echo "setup: installing python3-venv" >&2
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends python3 python3-venv python3-pip >/dev/null
 fi
 command -v swift >/dev/null || { echo "setup: swift is not on PATH (Swift 6 toolchain needed)" >&2; exit 1; }

@@ -15,7 +15,7 @@
 #      JSON schema (the one the official validator embeds, read from a cjvalpy wheel) and by a structural
 #      check; then imported again and compared with the first import (areas within perimeter × 1 mm, the
 #      export's transform scale; heights, floors, use equal).
-# Needs: python3 with pip (installs shapely, cjio, jsonschema when missing), swift (to build cim).
+# Needs: python3 with venv (shapely, cjio, jsonschema are installed into .build/python when missing), swift (to build cim).
 # Exit status: 0 when every check passed.
 set -euo pipefail
 
@@ -24,9 +24,8 @@ repo=$(cd "$here/../.." && pwd)
 check="$here/cityjson_crosscheck.py"
 data="$repo/Data/cityjson"
 
-python3 -c "import shapely" 2>/dev/null || python3 -m pip install --quiet shapely
-python3 -c "import jsonschema" 2>/dev/null || python3 -m pip install --quiet jsonschema
-command -v cjio >/dev/null || python3 -m pip install --quiet cjio
+# shapely, jsonschema and cjio come from the virtual environment .build/python (Scripts/python-env.sh).
+source "$repo/Scripts/python-env.sh"
 python3 -c "import cjvalpy" 2>/dev/null || python3 -m pip install --quiet cjvalpy 2>/dev/null \
   || echo "note: pip has no cjvalpy for this platform; cjio validate will skip (the official schema check below still runs)"
 

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 cim=${1:-.build/debug/cim}
 [ -x "$cim" ] || swift build --product cim >/dev/null
 # Python tools live in a virtual environment under .build/python (Scripts/python-env.sh).
-source Scripts/python-env.sh
+source Scripts/python-env.sh Tests/CrossCheck/requirements.txt
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 failed=0

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Sourced by the scripts that run Python cross-checks and benchmarks: makes a virtual environment under
 # .build/python (never the system Python, which Debian 12 and Ubuntu 24.04 refuse to pip-install into,
-# PEP 668), installs the packages of the requirements file given (default: Tests/CrossCheck/requirements.txt)
+# PEP 668), installs the packages of the requirements files given
 # when they are missing, and puts the environment's bin first on PATH so `python3` and `cjio` are its own.
 # These packages are for checking cim's answers only; cim itself never needs Python.
-# Usage: source Scripts/python-env.sh [REQUIREMENTS_FILE ...]
+# Usage: source Scripts/python-env.sh REQUIREMENTS_FILE [...]
+# (always name the file: a sourced script sees its caller's arguments when given none of its own)
 _cim_repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 _cim_venv="$_cim_repo/.build/python"
 if [ ! -x "$_cim_venv/bin/python3" ]; then
@@ -15,7 +16,6 @@ fi
 export PATH="$_cim_venv/bin:$PATH"
 export VIRTUAL_ENV="$_cim_venv"
 _cim_reqs=("$@")
-[ "${#_cim_reqs[@]}" -gt 0 ] || _cim_reqs=("$_cim_repo/Tests/CrossCheck/requirements.txt")
 for _cim_req in "${_cim_reqs[@]}"; do
   _cim_stamp="$_cim_venv/.installed-$(basename "$(dirname "$_cim_req")")-$(basename "$_cim_req")"
   if [ ! -f "$_cim_stamp" ] || ! cmp -s "$_cim_req" "$_cim_stamp"; then

@@ -25,7 +25,7 @@ check="$here/cityjson_crosscheck.py"
 data="$repo/Data/cityjson"
 
 # shapely, jsonschema and cjio come from the virtual environment .build/python (Scripts/python-env.sh).
-source "$repo/Scripts/python-env.sh"
+source "$repo/Scripts/python-env.sh" "$repo/Tests/CrossCheck/requirements.txt"
 python3 -c "import cjvalpy" 2>/dev/null || python3 -m pip install --quiet cjvalpy 2>/dev/null \
   || echo "note: pip has no cjvalpy for this platform; cjio validate will skip (the official schema check below still runs)"
 

@@ -37,15 +37,12 @@ fi
 CIM="$(cd "$(dirname "$CIM")" && pwd)/$(basename "$CIM")"
 [[ -x /usr/bin/time ]] || { apt-get install -y -qq time >&2 || { echo "error: /usr/bin/time is needed (apt-get install time)" >&2; exit 1; }; }
 
-# Python packages: install the missing ones with pip.
-need=()
-python3 -c "import geopandas, shapely, pyogrio" 2>/dev/null || need+=(geopandas shapely pyogrio)
-python3 -c "import networkx" 2>/dev/null || need+=(networkx)
-[[ " $TOOLS " == *" pandana "* ]] && { python3 -c "import pandana" 2>/dev/null || need+=(pandana); }
-[[ " $TOOLS " == *" postgis "* ]] && { python3 -c "import psycopg" 2>/dev/null || need+=("psycopg[binary]"); }
-if [[ ${#need[@]} -gt 0 ]]; then
-    echo "pip install ${need[*]}" >&2
-    pip install -q "${need[@]}" >&2 || echo "warning: pip could not install ${need[*]}; those tools will report the failure" >&2
+# Python packages: in the virtual environment .build/python (Scripts/python-env.sh), from
+# Benchmarks/compare/requirements.txt (pandana is optional: a tool that cannot import reports the failure).
+source "$repo/Scripts/python-env.sh" "$repo/Benchmarks/compare/requirements.txt" \
+    || echo "warning: pip could not install every package of Benchmarks/compare/requirements.txt; those tools will report the failure" >&2
+if [[ " $TOOLS " == *" pandana "* ]] && ! python3 -c "import pandana" 2>/dev/null; then
+    python3 -m pip install -q pandana >&2 || echo "warning: pip could not install pandana; that tool will report the failure" >&2
 fi
 
 count() {  # 10k → 10000, 1m → 1000000

@@ -9,10 +9,13 @@ public struct CIMCommand: ParsableCommand {
         A store is one GeoPackage holding the bundle layers (buildings, facilities, roads, pipes, pipe_nodes, \
         areas, waterlogging) in one projected metric CRS. Import your data, then ask the standard's questions.
         """,
-        version: "0.1.0",
+        version: CIMCommand.version,
         subcommands: [ImportCommand.self, InfoCommand.self, QueryCommand.self, ExportCommand.self, CoverageCommand.self,
-                      IsochronesCommand.self, GapsCommand.self, AuditCommand.self, GenerateCommand.self, BenchCommand.self]
+                      IsochronesCommand.self, GapsCommand.self, AuditCommand.self, GenerateCommand.self, BenchCommand.self, CheckCommand.self, ChecksCommand.self]
     )
+
+    /// cim's version, recorded with every health check.
+    public static let version = "0.1.0"
 
     public init() {}
 }

@@ -80,4 +80,6 @@ enum StoreTables {
     static let metadata = "cim_metadata"
     static let layers = "cim_layers"
     static let issues = "cim_import_issues"
+    static let checks = "cim_checks"
+    static let checkValues = "cim_check_values"
 }

@@ -33,7 +33,7 @@ extension Store {
         }
     }
 
-    private func createAttributeTable(_ name: String, _ fields: [FieldSpec]) throws {
+    func createAttributeTable(_ name: String, _ fields: [FieldSpec]) throws {
         GDAL.reset()
         guard let layer = GDAL.withStringList(["FID=fid"], { GDALDatasetCreateLayer(dataset.handle, name, nil, wkbNone, $0) }) else {
             throw StoreError("cannot create table: \(GDAL.lastError("GDALDatasetCreateLayer"))", file: path, layer: name)

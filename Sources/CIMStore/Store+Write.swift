@@ -64,7 +64,7 @@ extension Store {
         }
     }
 
-    private func writeLayerInTransaction(_ table: FeatureTable, progress: ((Int) -> Void)?) throws {
+    func writeLayerInTransaction(_ table: FeatureTable, progress: ((Int) -> Void)?) throws {
         if let index = dataset.layerIndex(named: table.name) {
             GDAL.reset()
             guard GDALDatasetDeleteLayer(dataset.handle, Int32(index)) == OGRERR_NONE else {

@@ -135,19 +135,6 @@ public struct BlankAreas: Sendable {
 
     /// The blank area inside each unit (e.g. district), by GEOS intersection areas.
     func area(in units: AreaUnits) throws -> [Double] {
-        var result = [Double](repeating: 0, count: units.count)
-        guard count > 0, units.count > 0 else { return result }
-        let tree = PackedRTree(envelopes: units.geometries.envelopes)
-        let context = GEOSContext()
-        let unitGeometries = try (0 ..< units.count).map { try units.geometries.geometry($0, context: context) }
-        for i in 0 ..< count {
-            let piece = try geometries.geometry(i, context: context)
-            var candidates: [Int32] = []
-            tree.search(geometries.envelope(i), into: &candidates)
-            for u in candidates.sorted() {
-                result[Int(u)] += try piece.intersection(unitGeometries[Int(u)]).area()
-            }
-        }
-        return result
+        try units.intersectionAreas(of: geometries)
     }
 }

@@ -91,6 +91,8 @@ final class CheckContext {
     let unitOfStock: [[Int32]]
     /// Blank-zone runs by "kinds|radius".
     var gapsRuns: [String: GapsResult]
+    /// Blank-zone runs that could not be made (no pipe of the kinds …), by "kinds|radius": the message.
+    var gapsFailures: [String: String]
 
     private var coverageRun: CoverageRun?
     private var auditRun: AuditResult?
@@ -105,10 +107,15 @@ final class CheckContext {
         // The first blank-share indicator runs `cim gaps` first, so its building stock is shared.
         var runs: [String: GapsResult] = [:]
         var first: GapsResult?
-        if inputs.pipes != nil, let blank = system.indicators.first(where: { if case .blankShare = $0.measure { return true }; return false }),
+        var gapsFailures: [String: String] = [:]
+        if (inputs.pipes?.count ?? 0) > 0, let blank = system.indicators.first(where: { if case .blankShare = $0.measure { return true }; return false }),
            case let .blankShare(kinds, radius) = blank.measure {
-            first = try Self.runGaps(inputs: inputs, standard: standard, options: options, kinds: kinds, radius: radius, timings: &timings)
-            runs["\(kinds)|\(radius)"] = first
+            do {
+                first = try Self.runGaps(inputs: inputs, standard: standard, options: options, kinds: kinds, radius: radius, timings: &timings)
+                runs["\(kinds)|\(radius)"] = first
+            } catch let error as AnalysisError {
+                gapsFailures["\(kinds)|\(radius)"] = error.message
+            }
         }
         let stock = try first?.buildings ?? DrainageBuildings(buildings: inputs.buildings, standard: standard, unknownIsResidential: options.unknownIsResidential)
         guard stock.count > 0 else { throw AnalysisError("no building has a polygon footprint") }
@@ -134,6 +141,7 @@ final class CheckContext {
         self.system = system
         self.options = options
         self.gapsRuns = runs
+        self.gapsFailures = gapsFailures
         self.stock = stock
         self.unitOfStock = unitOfStock
         self.areaSets = areaSets
@@ -151,11 +159,19 @@ final class CheckContext {
 
     /// `cim gaps` (``PipeGaps``) with these kinds and radius, run once.
     func gaps(kinds: String, radius: Double) throws -> GapsResult {
-        if let run = gapsRuns["\(kinds)|\(radius)"] { return run }
+        let key = "\(kinds)|\(radius)"
+        if let run = gapsRuns[key] { return run }
         _ = try layer("pipes")
-        let run = try Self.runGaps(inputs: inputs, standard: standard, options: options, kinds: kinds, radius: radius, timings: &timings)
-        gapsRuns["\(kinds)|\(radius)"] = run
-        return run
+        if gapsFailures[key] == nil {
+            do {
+                let run = try Self.runGaps(inputs: inputs, standard: standard, options: options, kinds: kinds, radius: radius, timings: &timings)
+                gapsRuns[key] = run
+                return run
+            } catch let error as AnalysisError {
+                gapsFailures[key] = error.message
+            }
+        }
+        throw NotComputable(needs: "layer pipes with pipes of kinds \(kinds) (\(gapsFailures[key]!))")
     }
 
     static func runGaps(inputs: CheckInputs, standard: Standard, options: CheckOptions, kinds: String, radius: Double,
@@ -183,7 +199,12 @@ final class CheckContext {
         if let auditRun { return auditRun }
         let pipes = try layer("pipes")
         var inner = StageTimings()
-        let result = try PipeAudit.run(pipes: pipes, nodes: inputs.pipeNodes, options: AuditOptions(), timings: &inner)
+        let result: AuditResult
+        do {
+            result = try PipeAudit.run(pipes: pipes, nodes: inputs.pipeNodes, options: AuditOptions(), timings: &inner)
+        } catch let error as AnalysisError {
+            throw NotComputable(needs: "layer pipes with drainage pipes (\(error.message))")
+        }
         auditRun = result
         timings.lap("audit")
         return result

@@ -14,6 +14,7 @@ extension HealthCheck {
                 throw NotComputable(needs: "field year of layer buildings")
             }
             years = stock.rows.map { values[$0] }
+            guard years.contains(where: { $0 != nil }) else { throw NotComputable(needs: "field year of layer buildings (no building has a year)") }
         }
         let heightValues = table.reals("height")
         let floorHeight = context.standard.parameters.floorHeightMetres

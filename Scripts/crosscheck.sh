@@ -2,7 +2,8 @@
 # Independent cross-checks of cim's answers with Python tools (installed when missing into the virtual
 # environment .build/python by Scripts/python-env.sh; never a dependency of cim itself): network distances
 # against networkx on the split graph (Porto), CityJSON import/export against shapely and the CityJSON 2.0
-# schema (Delft, Zürich).
+# schema (Delft, Zürich); the health check's indicators (cim check) against shapely/geopandas on a
+# generated city.
 # Usage: Scripts/crosscheck.sh [path/to/cim]   (default: the debug build, built when missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +27,11 @@ if Tests/CrossCheck/cityjson_check.sh "$cim" > "$work/cityjson.log" 2>&1; then
 else
   tail -30 "$work/cityjson.log"; failed=$((failed+1))
 fi
+
+echo "== cim check indicators vs shapely/geopandas (generated city, 20k buildings)"
+"$cim" generate --buildings 20000 --seed 2 "$work/city.gpkg" >/dev/null 2>&1
+"$cim" check "$work/city.gpkg" --year 2025 --format json > "$work/check.json" 2>/dev/null
+if python3 Tests/CrossCheck/check_crosscheck.py "$work/city.gpkg" "$work/check.json" 2025; then passed=$((passed+1)); else failed=$((failed+1)); fi
 
 echo "crosscheck: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

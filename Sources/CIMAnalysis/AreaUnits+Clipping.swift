@@ -64,8 +64,9 @@ extension AreaUnits {
         let units = geometries
         parallelChunks(lines.count, minimumChunk: 512) { range, slot in
             let context = contexts[slot]
-            var local = prepared.storage[slot]
-            var total = sums.storage[slot]
+            // Only this slot's entries are touched: other workers write theirs concurrently.
+            var local = prepared.withPointer { $0[slot] }
+            var total = sums.withPointer { $0[slot] }
             for i in range where !lines.parts(of: i).isEmpty {
                 var candidates: [Int] = []
                 tree.forEach(intersecting: lines.envelope(i)) { candidates.append($0) }

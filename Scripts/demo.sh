@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The demo: imports the bundled Porto OpenStreetMap sample into an embedded GeoPackage store,
-# describes it, and runs the life-circle coverage analysis on it.
+# describes it, runs the life-circle coverage analysis on it, and the city health check (cim check).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 Scripts/setup.sh
@@ -20,4 +20,8 @@ echo
 echo "== cim coverage out/porto.gpkg"
 $cim coverage out/porto.gpkg
 echo
-echo "Open out/porto.gpkg in QGIS: layers coverage_buildings and coverage_areas hold the results."
+echo "== cim check out/porto.gpkg --year 2025 --lang en"
+$cim check out/porto.gpkg --year 2025 --lang en
+echo
+echo "Open out/porto.gpkg in QGIS: layers coverage_buildings and coverage_areas hold the coverage results,"
+echo "check_areas the health check's indicators per area (cim checks out/porto.gpkg lists the recorded checks)."

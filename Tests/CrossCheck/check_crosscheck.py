@@ -16,6 +16,8 @@ and for every district and community:
   park_area_per_resident                           park polygon m2 / residents
   dense_land_area                                  km2 of 500 m cells over 15,000 residents per km2
 
+The JSON is also validated against Data/schemas/check.json.
+
 Usage: check_crosscheck.py STORE CHECK.json YEAR
 """
 import json
@@ -23,12 +25,16 @@ import math
 import sys
 
 import geopandas as gpd
+import jsonschema
 import numpy as np
 import shapely
 from shapely.strtree import STRtree
 
 store, check_path, year = sys.argv[1], sys.argv[2], int(sys.argv[3])
 check = json.load(open(check_path))
+# The output follows its documented schema.
+jsonschema.validate(check, json.load(open("Data/schemas/check.json")))
+print("  cim check --format json follows Data/schemas/check.json")
 standard = json.load(open("Data/standards/gb50180-2018.json"))
 params = standard["parameters"]
 thresholds = {c["key"]: c["threshold_m"] for c in standard["categories"]}

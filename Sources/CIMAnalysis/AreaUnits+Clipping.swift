@@ -50,68 +50,121 @@ extension AreaUnits {
         return AreaUnits(ids: ids, names: names, kind: kind, geometries: column, isGrid: isGrid)
     }
 
-    /// The length of `lines` inside each unit: a line covered by a unit (`GEOSPreparedCovers_r`) counts
-    /// whole (its planar length), any other line its GEOS intersection with the unit (`GEOSIntersection_r`,
-    /// `GEOSLength_r`). Lines run in parallel, one GEOS context and one set of prepared units per worker.
+    /// The length of `lines` inside each unit (its boundary included), exactly, in Swift: each line segment
+    /// is cut where it meets a ring edge of a candidate unit (``UnitEdges``), and every piece whose midpoint
+    /// the unit covers counts. A piece lying along a boundary shared by two units counts in both (as a GEOS
+    /// intersection would). Lines run in parallel; no GEOS call.
     public func lineLengths(of lines: GeometryColumn) throws -> [Double] {
         guard lines.count > 0, count > 0 else { return [Double](repeating: 0, count: count) }
+        let edges = UnitEdges(self)
         let tree = PackedRTree(envelopes: geometries.envelopes)
         let workers = workerCount
-        let contexts = (0 ..< workers).map { _ in GEOSContext() }
-        let prepared = SharedBuffer<[Int: PreparedGeometry]>(repeating: [:], count: workers)
         let sums = SharedBuffer<[Double]>(repeating: [Double](repeating: 0, count: count), count: workers)
-        let failure = SharedBuffer<String?>(repeating: nil, count: 1)
-        let units = geometries
+        let unitCount = count
         parallelChunks(lines.count, minimumChunk: 512) { range, slot in
-            let context = contexts[slot]
-            // Only this slot's entries are touched: other workers write theirs concurrently.
-            var local = prepared.withPointer { $0[slot] }
             var total = sums.withPointer { $0[slot] }
-            for i in range where !lines.parts(of: i).isEmpty {
-                var candidates: [Int] = []
-                tree.forEach(intersecting: lines.envelope(i)) { candidates.append($0) }
-                guard !candidates.isEmpty else { continue }
-                do {
-                    let line = try lines.geometry(i, context: context)
-                    for u in candidates {
-                        if units.parts(of: u).isEmpty { continue }
-                        let unit: PreparedGeometry
-                        if let p = local[u] { unit = p } else {
-                            unit = try PreparedGeometry(try units.geometry(u, context: context))
-                            local[u] = unit
-                        }
-                        if try unit.covers(line) {
-                            total[u] += Self.planarLength(lines, i)
-                        } else if try unit.intersects(line) {
-                            total[u] += try line.intersection(unit.base).length()
+            var candidates: [Int32] = [], near: [Int32] = [], cuts: [Double] = []
+            for i in range {
+                for p in lines.parts(of: i) {
+                    for r in lines.rings(of: p) {
+                        let cs = lines.coordinates(of: r)
+                        guard cs.count > 1 else { continue }
+                        for c in cs.lowerBound ..< cs.upperBound - 1 {
+                            let px = lines.xy[2 * c], py = lines.xy[2 * c + 1], qx = lines.xy[2 * c + 2], qy = lines.xy[2 * c + 3]
+                            let box = Envelope(minX: min(px, qx), minY: min(py, qy), maxX: max(px, qx), maxY: max(py, qy))
+                            candidates.removeAll(keepingCapacity: true)
+                            tree.search(box, into: &candidates)
+                            guard !candidates.isEmpty else { continue }
+                            let length = ((qx - px) * (qx - px) + (qy - py) * (qy - py)).squareRoot()
+                            near.removeAll(keepingCapacity: true)
+                            edges.tree.search(box, into: &near)
+                            for u in candidates {
+                                cuts.removeAll(keepingCapacity: true)
+                                cuts.append(0); cuts.append(1)
+                                for e in near where edges.unit[Int(e)] == u { edges.addCuts(Int(e), px, py, qx, qy, into: &cuts) }
+                                cuts.sort()
+                                var inside = 0.0
+                                for k in 0 ..< cuts.count - 1 where cuts[k + 1] > cuts[k] {
+                                    let t = 0.5 * (cuts[k] + cuts[k + 1])
+                                    if edges.covers(Int(u), x: px + t * (qx - px), y: py + t * (qy - py)) { inside += cuts[k + 1] - cuts[k] }
+                                }
+                                total[Int(u)] += inside * length
+                            }
                         }
                     }
-                } catch {
-                    failure.withPointer { $0[0] = "line #\(i + 1): \(error)" }
                 }
             }
-            prepared.withPointer { $0[slot] = local }
             sums.withPointer { $0[slot] = total }
         }
-        if let message = failure.storage[0] { throw AnalysisError("cannot clip lines to the areas: \(message)") }
-        var result = [Double](repeating: 0, count: count)
-        for partial in sums.storage { for u in 0 ..< count { result[u] += partial[u] } }
+        var result = [Double](repeating: 0, count: unitCount)
+        for partial in sums.storage { for u in 0 ..< unitCount { result[u] += partial[u] } }
         return result
     }
+}
 
-    /// The planar length of line feature `i` (sum of its segments).
-    static func planarLength(_ lines: GeometryColumn, _ i: Int) -> Double {
-        var length = 0.0
-        for p in lines.parts(of: i) {
-            for r in lines.rings(of: p) {
-                let range = lines.coordinates(of: r)
-                guard range.count > 1 else { continue }
-                for c in range.lowerBound ..< range.upperBound - 1 {
-                    let dx = lines.xy[2 * c + 2] - lines.xy[2 * c], dy = lines.xy[2 * c + 3] - lines.xy[2 * c + 1]
-                    length += (dx * dx + dy * dy).squareRoot()
+/// The ring edges of every unit with a packed R-tree over them: where a segment meets a unit's boundary,
+/// and whether a point is covered by a unit (on its boundary, within 1 nm, or inside by the parity of the
+/// edges a ray to +x crosses: holes and multi-part units included).
+struct UnitEdges {
+    var ax: [Double] = [], ay: [Double] = [], bx: [Double] = [], by: [Double] = []
+    var unit: [Int32] = []
+    var tree: PackedRTree
+    /// Points this close to an edge are on the boundary (m).
+    static let boundaryTolerance = 1e-9
+
+    init(_ units: AreaUnits) {
+        let g = units.geometries
+        var envelopes: [Double] = []
+        for u in 0 ..< g.count {
+            for p in g.parts(of: u) {
+                for r in g.rings(of: p) {
+                    let cs = g.coordinates(of: r)
+                    guard cs.count > 1 else { continue }
+                    for c in cs.lowerBound ..< cs.upperBound - 1 {
+                        let x0 = g.xy[2 * c], y0 = g.xy[2 * c + 1], x1 = g.xy[2 * c + 2], y1 = g.xy[2 * c + 3]
+                        ax.append(x0); ay.append(y0); bx.append(x1); by.append(y1); unit.append(Int32(u))
+                        envelopes += [min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)]
+                    }
                 }
             }
         }
-        return length
+        tree = PackedRTree(envelopes: envelopes)
+    }
+
+    /// Adds to `cuts` the parameters t ∈ [0, 1] along segment P→Q where it meets edge e: a crossing, and the
+    /// projections of the edge's ends that lie on the segment (touching vertices, collinear overlaps).
+    @inline(__always)
+    func addCuts(_ e: Int, _ px: Double, _ py: Double, _ qx: Double, _ qy: Double, into cuts: inout [Double]) {
+        let dx = qx - px, dy = qy - py
+        let ex = bx[e] - ax[e], ey = by[e] - ay[e]
+        let denominator = dx * ey - dy * ex
+        let len2 = dx * dx + dy * dy
+        guard len2 > 0 else { return }
+        if denominator != 0 {
+            let t = ((ax[e] - px) * ey - (ay[e] - py) * ex) / denominator
+            let s = ((ax[e] - px) * dy - (ay[e] - py) * dx) / denominator
+            if t > 0 && t < 1 && s >= 0 && s <= 1 { cuts.append(t) }
+        }
+        for (x, y) in [(ax[e], ay[e]), (bx[e], by[e])] {
+            let t = ((x - px) * dx + (y - py) * dy) / len2
+            if t > 0 && t < 1 && pointSegmentDistance(x, y, px, py, qx, qy) <= Self.boundaryTolerance { cuts.append(t) }
+        }
+    }
+
+    /// Whether unit u covers (x, y): on one of its edges, or inside by ray-crossing parity.
+    func covers(_ u: Int, x: Double, y: Double) -> Bool {
+        var crossings = 0
+        var onBoundary = false
+        let u32 = Int32(u)
+        tree.forEach(intersecting: Envelope(minX: x - Self.boundaryTolerance, minY: y - Self.boundaryTolerance,
+                                            maxX: .greatestFiniteMagnitude, maxY: y + Self.boundaryTolerance)) { e in
+            guard unit[e] == u32, !onBoundary else { return }
+            if pointSegmentDistance(x, y, ax[e], ay[e], bx[e], by[e]) <= Self.boundaryTolerance { onBoundary = true; return }
+            if (ay[e] > y) != (by[e] > y) {
+                let xCross = ax[e] + (y - ay[e]) * (bx[e] - ax[e]) / (by[e] - ay[e])
+                if x < xCross { crossings += 1 }
+            }
+        }
+        return onBoundary || crossings % 2 == 1
     }
 }

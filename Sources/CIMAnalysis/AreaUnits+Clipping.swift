@@ -109,11 +109,14 @@ struct UnitEdges {
     var ax: [Double] = [], ay: [Double] = [], bx: [Double] = [], by: [Double] = []
     var unit: [Int32] = []
     var tree: PackedRTree
+    /// The right edge of each unit's envelope: a ray to +x ends there.
+    var unitMaxX: [Double]
     /// Points this close to an edge are on the boundary (m).
     static let boundaryTolerance = 1e-9
 
     init(_ units: AreaUnits) {
         let g = units.geometries
+        unitMaxX = (0 ..< g.count).map { g.envelope($0).maxX }
         var envelopes: [Double] = []
         for u in 0 ..< g.count {
             for p in g.parts(of: u) {
@@ -151,13 +154,14 @@ struct UnitEdges {
         }
     }
 
-    /// Whether unit u covers (x, y): on one of its edges, or inside by ray-crossing parity.
+    /// Whether unit u covers (x, y): on one of its edges, or inside by the parity of its edges crossed by a
+    /// ray to +x (which ends at the unit's envelope: no edge of it lies farther).
     func covers(_ u: Int, x: Double, y: Double) -> Bool {
         var crossings = 0
         var onBoundary = false
         let u32 = Int32(u)
         tree.forEach(intersecting: Envelope(minX: x - Self.boundaryTolerance, minY: y - Self.boundaryTolerance,
-                                            maxX: .greatestFiniteMagnitude, maxY: y + Self.boundaryTolerance)) { e in
+                                            maxX: unitMaxX[u] + Self.boundaryTolerance, maxY: y + Self.boundaryTolerance)) { e in
             guard unit[e] == u32, !onBoundary else { return }
             if pointSegmentDistance(x, y, ax[e], ay[e], bx[e], by[e]) <= Self.boundaryTolerance { onBoundary = true; return }
             if (ay[e] > y) != (by[e] > y) {

@@ -62,9 +62,6 @@ struct CheckCommand: ParsableCommand {
         let baselineCheck = try baseline.map { try BaselineReference.parse($0).resolve(current: store) }
 
         var timings = StageTimings()
-        let layers = ["buildings", "facilities", "roads", "pipes", "pipe_nodes", "areas", "waterlogging"].filter(store.hasLayer)
-        let fingerprints = try layers.map { try store.fingerprint($0) }
-        timings.lap("fingerprints")
         func load(_ layer: String, _ fields: [String]) throws -> FeatureTable? {
             store.hasLayer(layer) ? try store.snapshot(layer, fields: GapsCommand.existing(store, layer, fields)) : nil
         }
@@ -76,15 +73,22 @@ struct CheckCommand: ParsableCommand {
                                  pipeNodes: try load("pipe_nodes", ["id", "kind", "ground_z", "invert_z"]),
                                  areas: try load("areas", ["id", "kind", "name"]), waterlogging: try load("waterlogging", ["id"]))
         timings.lap("load")
+        // The input layers' fingerprints are read on another thread while the check computes (the check
+        // works on the snapshots and does not touch the store until it records).
+        let layers = ["buildings", "facilities", "roads", "pipes", "pipe_nodes", "areas", "waterlogging"].filter(store.hasLayer)
+        let fingerprinting = Fingerprinting(store: store, layers: layers)
         let options = CheckOptions(year: year, metric: metric, gridSize: grid, snapTolerance: snapTolerance, maxAccess: maxAccess,
                                    unknownIsResidential: unknownResidential)
         let result: CheckResult
         do {
             result = try HealthCheck.run(inputs: inputs, standard: standard, system: system, options: options, diagnosisTop: top, timings: timings)
         } catch let error as AnalysisError {
+            _ = try? fingerprinting.wait()
             throw StoreError(error.message, file: store.path, hint: error.hint)
         }
         var stages = result.timings
+        let fingerprints = try fingerprinting.wait()
+        stages.lap("fingerprints (waited for)")
         let time = ISO8601DateFormatter().string(from: Date())
         var record = CheckRecord(year: year, time: time, indicatorFile: system.fileName.isEmpty ? "city-health-check.json" : system.fileName,
                                  indicatorHash: system.fileHash, inputs: fingerprints, cimVersion: CIMCommand.version, metric: metric.rawValue,
@@ -102,6 +106,26 @@ struct CheckCommand: ParsableCommand {
         case .table: print(SummaryRenderer.render(report.tables(), as: .table), terminator: "")
         case .csv: print(SummaryRenderer.render([report.valueTable()], as: .csv), terminator: "")
         }
+    }
+}
+
+/// Reads the fingerprints of layers (``Store/fingerprint(_:)``) on a background thread.
+final class Fingerprinting: @unchecked Sendable {
+    private let group = DispatchGroup()
+    private var result: Result<[LayerFingerprint], Error> = .success([])
+
+    init(store: Store, layers: [String]) {
+        group.enter()
+        DispatchQueue.global().async { [self] in
+            result = Result { try layers.map { try store.fingerprint($0) } }
+            group.leave()
+        }
+    }
+
+    /// The fingerprints, once read.
+    func wait() throws -> [LayerFingerprint] {
+        group.wait()
+        return try result.get()
     }
 }
 

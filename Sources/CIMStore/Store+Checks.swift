@@ -149,14 +149,7 @@ extension Store {
                 .integer(Int64(id)), .integer(Int64(record.year)), .text(record.time), .text(record.indicatorFile), .text(record.indicatorHash),
                 .text(inputs), .text(record.cimVersion), .text(record.metric), record.index.map { .real($0) } ?? .null, .text(record.dimensionIndex),
             ])
-            for v in values {
-                try insertRow(StoreTables.checkValues, [
-                    .integer(Int64(id)), .text(v.indicator), .text(v.areaKind), .text(v.areaId), v.areaName.map { .text($0) } ?? .null,
-                    v.value.map { .real($0) } ?? .null, v.numerator.map { .real($0) } ?? .null, v.denominator.map { .real($0) } ?? .null,
-                    v.score.map { .real($0) } ?? .null, v.grade.map { .text($0) } ?? .null, v.warning.map { .text($0) } ?? .null,
-                    .integer(v.computable ? 1 : 0),
-                ])
-            }
+            try insertValues(values, check: id)
             try writeLayerInTransaction(areas, progress: nil)
             try recordLayer(LayerRecord(layer: areas.name, source: provenance.source, sourceLayer: provenance.sourceLayer,
                                         sourceCRS: provenance.sourceCRS, importedAt: record.time, features: areas.count,
@@ -186,6 +179,48 @@ extension Store {
         GDAL.reset()
         guard OGR_L_CreateFeature(layer, feature) == OGRERR_NONE else {
             throw StoreError("cannot record: \(GDAL.lastError("OGR_L_CreateFeature"))", file: path, layer: table)
+        }
+    }
+
+    /// Appends the value rows of check `id` to `cim_check_values` with one prepared statement on GDAL's
+    /// SQLite connection (`sqlite3_prepare_v2`, `sqlite3_bind_*`, `sqlite3_step`), inside the caller's
+    /// transaction; through OGR when the connection is not available.
+    private func insertValues(_ values: [CheckValueRecord], check id: Int) throws {
+        guard let layer = dataset.layer(named: StoreTables.checkValues) else { throw StoreError("no such table", file: path, layer: StoreTables.checkValues) }
+        func attributes(_ v: CheckValueRecord) -> [AttributeValue] {
+            [.integer(Int64(id)), .text(v.indicator), .text(v.areaKind), .text(v.areaId), v.areaName.map { .text($0) } ?? .null,
+             v.value.map { .real($0) } ?? .null, v.numerator.map { .real($0) } ?? .null, v.denominator.map { .real($0) } ?? .null,
+             v.score.map { .real($0) } ?? .null, v.grade.map { .text($0) } ?? .null, v.warning.map { .text($0) } ?? .null,
+             .integer(v.computable ? 1 : 0)]
+        }
+        guard let connection = GeoPackageConnection(dataset: dataset) else {
+            for v in values { try insertRow(StoreTables.checkValues, attributes(v)) }
+            return
+        }
+        // GDAL may defer creating the table: make it exist before writing to it directly.
+        OGR_L_SyncToDisk(layer)
+        let columns = Self.checkValueFields.map { "\"\($0.name)\"" }.joined(separator: ", ")
+        let marks = Array(repeating: "?", count: Self.checkValueFields.count).joined(separator: ", ")
+        var statement: OpaquePointer?
+        guard sqlite3_prepare_v2(connection.db, "INSERT INTO \(StoreTables.checkValues) (\(columns)) VALUES (\(marks))", -1, &statement, nil) == SQLITE_OK else {
+            throw StoreError("cannot record the check values: \(String(cString: sqlite3_errmsg(connection.db)))", file: path, layer: StoreTables.checkValues)
+        }
+        defer { sqlite3_finalize(statement) }
+        let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+        for v in values {
+            sqlite3_reset(statement)
+            for (k, value) in attributes(v).enumerated() {
+                let i = Int32(k + 1)
+                switch value {
+                case let .integer(x): sqlite3_bind_int64(statement, i, x)
+                case let .real(x): if x.isFinite { sqlite3_bind_double(statement, i, x) } else { sqlite3_bind_null(statement, i) }
+                case let .text(x): sqlite3_bind_text(statement, i, x, -1, transient)
+                case .null: sqlite3_bind_null(statement, i)
+                }
+            }
+            guard sqlite3_step(statement) == SQLITE_DONE else {
+                throw StoreError("cannot record the check values: \(String(cString: sqlite3_errmsg(connection.db)))", file: path, layer: StoreTables.checkValues)
+            }
         }
     }
 

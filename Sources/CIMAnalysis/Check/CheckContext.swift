@@ -176,7 +176,9 @@ final class CheckContext {
 
     static func runGaps(inputs: CheckInputs, standard: Standard, options: CheckOptions, kinds: String, radius: Double,
                         timings: inout StageTimings) throws -> GapsResult {
-        let gapsOptions = GapsOptions(kinds: try PipeKinds.parse(kinds), radius: radius, unknownIsResidential: options.unknownIsResidential)
+        var gapsOptions = GapsOptions(kinds: try PipeKinds.parse(kinds), radius: radius, unknownIsResidential: options.unknownIsResidential)
+        // Blank shares and zones need no blank areas (the slowest stage of cim gaps): not computed here.
+        gapsOptions.computeBlankAreas = false
         var inner = StageTimings()
         let result = try PipeGaps.run(buildings: inputs.buildings, pipes: inputs.pipes!, areas: inputs.areas, standard: standard,
                                       options: gapsOptions, timings: &inner)

@@ -29,6 +29,9 @@ public struct GapsOptions: Sendable {
     public var unknownIsResidential: Bool
     /// Roundness of the GEOS buffers (segments per quarter circle).
     public var quadrantSegments: Int
+    /// Whether to compute the blank areas (built-up land beyond every pipe buffer, the slowest stage); the
+    /// health check, which does not use them, turns them off.
+    public var computeBlankAreas: Bool = true
 
     public init(kinds: PipeKinds = .wastewater, radius: Double = GapsOptions.defaultRadius, merge: Double = GapsOptions.defaultMerge,
                 builtUpKind: String? = nil, districtKind: String = "district", unknownIsResidential: Bool = false, quadrantSegments: Int = 8) {
@@ -159,9 +162,10 @@ public enum PipeGaps {
             let all = BlankZones.cluster(footprints: stock.geometries, members: Array(0 ..< stock.count), merge: options.merge)
             builtUp = try BuiltUpArea.derived(from: stock.geometries, groups: all, merge: options.merge, quadrantSegments: options.quadrantSegments)
         }
-        let blankAreas = try BlankAreas.compute(builtUp: builtUp, pipes: pipes, radius: radius, quadrantSegments: options.quadrantSegments) {
-            progress?("blank areas", $0, builtUp.geometries.count)
-        }
+        let blankAreas = !options.computeBlankAreas ? BlankAreas(geometries: GeometryColumn(), areas: [], builtUp: [])
+            : try BlankAreas.compute(builtUp: builtUp, pipes: pipes, radius: radius, quadrantSegments: options.quadrantSegments) {
+                progress?("blank areas", $0, builtUp.geometries.count)
+            }
         var blankAreaDistrict = [Int32](repeating: -1, count: blankAreas.count)
         var blankByDistrict: [Double] = []
         if let districts, blankAreas.count > 0 {

@@ -53,6 +53,9 @@ public struct ImportOptions: Sendable {
     public var node = false
     /// Roads: lines with FIELD=VALUE stay unsplit by `--node` (besides bridge, tunnel and layer tags).
     public var noNodeWhere: [(field: String, value: String)] = []
+    /// Whether an import with no features writes an empty layer instead of failing (`all` layers of an OSM
+    /// file: a city with no pipes mapped is not an error).
+    public var allowEmpty = false
     /// Which unmapped source fields to keep: nil keeps them all; `--keep-fields a,b` lists them; `--drop-other-fields` is [].
     public var keepFields: [String]?
 

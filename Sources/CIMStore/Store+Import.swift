@@ -72,7 +72,7 @@ extension Store {
                                       missing: "the source has no CRS", file: options.source, layer: sourceLayers.first, example: "EPSG:4547")
         let sourceCRS = crsChoice.source, targetCRS = crsChoice.target
         if let warning = crsChoice.warning { warnings.append(warning) }
-        if options.sourceDatum == nil, sourceCRS.isGeographic, let extent = builder.extent, Self.liesInChina(extent) {
+        if options.sourceDatum == nil, options.sourceCRS == nil, sourceCRS.isGeographic, let extent = builder.extent, Self.liesInChina(extent) {
             warnings.append("the points lie in China and are taken as WGS 84: points from Amap/Gaode or Tencent are in GCJ-02 and from Baidu in BD-09, some 300–700 m off; pass --source-crs GCJ-02 or --source-crs BD-09 if they come from there")
         }
 
@@ -103,7 +103,7 @@ extension Store {
         var table = builder.table(crs: targetCRS)
         // table(crs:) adds the warnings about changed values (numbers, bundle values, diameter units).
         warnings += builder.warnings[before...]
-        if table.count == 0 {
+        if table.count == 0 && !options.allowEmpty {
             let reasons = Dictionary(grouping: builder.issues.filter { $0.action == .rejected }, by: \.reason)
                 .sorted { $0.value.count > $1.value.count }.prefix(3).map { "\($0.value.count) × \($0.key)" }
             throw StoreError("the import ends with no features (\(builder.read) read\(builder.selected != builder.read ? ", \(builder.selected) selected" : "")\(reasons.isEmpty ? "" : ", rejected: " + reasons.joined(separator: "; ")))",
@@ -164,7 +164,9 @@ extension Store {
     public func importOSM(source: String, preset: OSMPreset, storeCRS: CoordinateReferenceSystem? = nil,
                           progress: ((String, Int) -> Void)? = nil) throws -> [ImportReport] {
         try preset.bundleLayers.map {
-            try importLayer(ImportOptions(layer: $0, source: source, storeCRS: storeCRS, preset: preset), progress: progress)
+            var options = ImportOptions(layer: $0, source: source, storeCRS: storeCRS, preset: preset)
+            options.allowEmpty = true
+            return try importLayer(options, progress: progress)
         }
     }
 
@@ -201,26 +203,26 @@ extension Store {
             let utf8 = encoding.uppercased().replacingOccurrences(of: "-", with: "") == "UTF8"
             mode = utf8 ? .native : .recode(encoding)
         }
+        var openPath = path
         if lower.hasSuffix(".csv") {
+            // GDAL's CSV driver neither recodes nor matches column names in other encodings: a CSV that is not
+            // UTF-8 is recoded as a whole into a temporary copy (unlinked once open).
+            if let recoded = try recodedCSV(path, encoding: options.encoding) {
+                openPath = recoded.path
+                encodingName = recoded.encoding
+                mode = .native
+            }
             var xs = ["x", "lon", "lng", "long", "longitude", "easting"], ys = ["y", "lat", "latitude", "northing"]
-            let chineseX = ["经度", "X坐标", "x坐标", "东坐标"], chineseY = ["纬度", "Y坐标", "y坐标", "北坐标"]
             if let x = options.xField, let y = options.yField { xs = [x]; ys = [y] }
             else if options.xField != nil || options.yField != nil { throw StoreError("--x and --y go together", file: path) }
-            else { xs += chineseX; ys += chineseY }
-            // GDAL matches the names byte for byte: add them in the file's encoding too.
-            let fileEncoding: String? = {
-                switch mode { case .detect: return SourceText.fallbackEncoding; case let .recode(e): return e; case .native: return nil }
-            }()
-            if let fileEncoding {
-                xs += xs.filter { !$0.allSatisfy(\.isASCII) }.compactMap { SourceText.encode($0, to: fileEncoding) }
-                ys += ys.filter { !$0.allSatisfy(\.isASCII) }.compactMap { SourceText.encode($0, to: fileEncoding) }
-            }
+            else { xs += ["经度", "X坐标", "x坐标", "东坐标"]; ys += ["纬度", "Y坐标", "y坐标", "北坐标"] }
             openOptions += ["X_POSSIBLE_NAMES=\(xs.joined(separator: ","))", "Y_POSSIBLE_NAMES=\(ys.joined(separator: ","))",
-                            "GEOM_POSSIBLE_NAMES=wkt,geom,geometry,the_geom", "KEEP_GEOM_COLUMNS=NO", "AUTODETECT_TYPE=YES"]
+                            "GEOM_POSSIBLE_NAMES=wkt,geom,geometry,the_geom,WKT,几何", "KEEP_GEOM_COLUMNS=NO", "AUTODETECT_TYPE=YES"]
         } else if options.xField != nil || options.yField != nil {
             throw StoreError("--x and --y name the coordinate columns of a CSV source", file: path)
         }
-        let dataset = try OGRDataset.open(path, openOptions: openOptions)
+        let dataset = try OGRDataset.open(openPath, openOptions: openOptions)
+        if openPath != path { try? FileManager.default.removeItem(at: URL(fileURLWithPath: openPath).deletingLastPathComponent()) }
         if dataset.layerCount == 0 {
             throw StoreError("not a geodata file that GDAL can read (no vector layers)", file: path)
         }
@@ -229,6 +231,26 @@ extension Store {
                              hint: "check the column names (and --encoding)")
         }
         return (dataset, mode, encodingName)
+    }
+
+    /// A UTF-8 copy of a CSV that is not UTF-8 (in `encoding`, or without it GB18030 when the bytes are not
+    /// valid UTF-8), written under the same name in a new temporary folder; nil when the file is UTF-8 already.
+    private func recodedCSV(_ path: String, encoding: String?) throws -> (path: String, encoding: String)? {
+        if let encoding, encoding.uppercased().replacingOccurrences(of: "-", with: "") == "UTF8" { return nil }
+        guard var data = FileManager.default.contents(atPath: path) else { throw StoreError("cannot read the file", file: path) }
+        let from: String
+        if let encoding { from = encoding }
+        else if String(data: data, encoding: .utf8) != nil { return nil }
+        else { from = SourceText.fallbackEncoding }
+        data.append(0)
+        guard let text = data.withUnsafeBytes({ SourceText.recode($0.bindMemory(to: CChar.self).baseAddress!, from: from) }) else {
+            throw StoreError("the file cannot be read as \(from)", file: path, hint: "give its encoding with --encoding")
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cim-csv-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let copy = folder.appendingPathComponent(URL(fileURLWithPath: path).lastPathComponent)
+        try Data(text.utf8).write(to: copy)
+        return (copy.path, encoding ?? "\(from) (the file is not valid UTF-8)")
     }
 
     /// Whether GDAL's recoding (iconv) knows an encoding name.

@@ -68,6 +68,7 @@ struct LayerBuilder {
 
     /// Reads a generic OGR layer with field mapping (bundle field → source field; same name, any case, by default).
     mutating func readGeneric(layer: OGRLayerH, layerName: String, fieldMap: [String: String], file: String, progress: (Int) -> Void) throws {
+        text.settle(layer: layer)
         let definition = OGR_L_GetLayerDefn(layer)
         let sourceFields = (0 ..< OGR_FD_GetFieldCount(definition)).map { text.decode(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(definition, $0))) }
         let garbledHint = SourceText.looksGarbled(sourceFields)

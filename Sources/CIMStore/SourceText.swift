@@ -32,6 +32,32 @@ struct SourceText {
         }
     }
 
+    /// Settles `.detect` for a whole layer before it is read, since short GBK text can happen to be valid
+    /// UTF-8 (住宅 is): a layer that declares UTF-8 strings (`OLCStringsAsUTF8`) is read as it is; one whose
+    /// field names or first 2,000 features' text hold anything that is not valid UTF-8 is read as GB18030
+    /// throughout; otherwise each value is still checked.
+    mutating func settle(layer: OGRLayerH) {
+        guard mode == .detect else { return }
+        if OGR_L_TestCapability(layer, OLCStringsAsUTF8) != 0 { self = SourceText(.native); return }
+        let definition = OGR_L_GetLayerDefn(layer)
+        let count = OGR_FD_GetFieldCount(definition)
+        var valid = (0 ..< count).allSatisfy { String(validatingCString: OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(definition, $0))) != nil }
+        OGR_L_ResetReading(layer)
+        var seen = 0
+        while valid, seen < 2000, let feature = OGR_L_GetNextFeature(layer) {
+            defer { OGR_F_Destroy(feature) }
+            seen += 1
+            for i in 0 ..< count where OGR_Fld_GetType(OGR_FD_GetFieldDefn(definition, i)) == OFTString && OGR_F_IsFieldSetAndNotNull(feature, i) != 0 {
+                if String(validatingCString: OGR_F_GetFieldAsString(feature, i)) == nil { valid = false; break }
+            }
+        }
+        OGR_L_ResetReading(layer)
+        if !valid {
+            self = SourceText(.recode(Self.fallbackEncoding))
+            usedFallback = true
+        }
+    }
+
     /// A string field of a feature (`OGR_F_GetFieldAsString`) decoded, nil when unset or null.
     @inline(__always) mutating func field(_ feature: OGRFeatureH, _ index: Int32) -> String? {
         guard index >= 0, OGR_F_IsFieldSetAndNotNull(feature, index) != 0 else { return nil }

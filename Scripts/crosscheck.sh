@@ -2,7 +2,7 @@
 # Independent cross-checks of cim's answers with Python tools (installed when missing into the virtual
 # environment .build/python by Scripts/python-env.sh; never a dependency of cim itself): network distances
 # against networkx on the split graph (Porto), CityJSON import/export against shapely and the CityJSON 2.0
-# schema (Delft, Zürich).
+# schema (Delft, Zürich), GCJ-02/BD-09 against prcoords, `--node` against shapely's noding and networkx.
 # Usage: Scripts/crosscheck.sh [path/to/cim]   (default: the debug build, built when missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +26,9 @@ if Tests/CrossCheck/cityjson_check.sh "$cim" > "$work/cityjson.log" 2>&1; then
 else
   tail -30 "$work/cityjson.log"; failed=$((failed+1))
 fi
+
+echo "== GCJ-02 / BD-09 conversion vs prcoords (3,000 points across China, 200 outside)"
+if python3 Tests/CrossCheck/chinese_datum_check.py "$cim"; then passed=$((passed+1)); else failed=$((failed+1)); fi
 
 echo "crosscheck: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -27,6 +27,14 @@ else
   tail -30 "$work/cityjson.log"; failed=$((failed+1))
 fi
 
+echo "== network distances on roads imported with --node vs networkx on a shapely-noded graph (seeded city)"
+python3 Tests/CrossCheck/node_city.py "$work/node"
+"$cim" import "$work/node.gpkg" roads "$work/node/roads.geojson" --node >/dev/null 2>&1
+"$cim" import "$work/node.gpkg" buildings "$work/node/buildings.geojson" --map floors=层数 >/dev/null 2>&1
+"$cim" import "$work/node.gpkg" facilities "$work/node/facilities.geojson" >/dev/null 2>&1
+"$cim" coverage "$work/node.gpkg" --metric network --format json >/dev/null 2>&1
+if python3 Tests/CrossCheck/network_check.py "$work/node.gpkg" --noded-from "$work/node/roads.geojson"; then passed=$((passed+1)); else failed=$((failed+1)); fi
+
 echo "== GCJ-02 / BD-09 conversion vs prcoords (3,000 points across China, 200 outside)"
 if python3 Tests/CrossCheck/chinese_datum_check.py "$cim"; then passed=$((passed+1)); else failed=$((failed+1)); fi
 

@@ -60,6 +60,10 @@ public struct BundleLayer: Sendable, Hashable {
     /// The bundle layer with this name.
     public static func named(_ name: String) -> BundleLayer? { all.first { $0.name == name } }
 
+    /// Fields only a source may carry (a survey's residents and households, a census's area population):
+    /// the analyses estimate them where they are missing, so generated cities leave them out.
+    public static let sourceOnlyFields: Set<String> = ["residents", "households", "population"]
+
     /// The field with this name.
     public func field(_ name: String) -> FieldSpec? { fields.first { $0.name == name } }
 

@@ -49,8 +49,8 @@ public struct ChineseValueNames: Sendable {
 
     /// The bundle value of a Chinese value of `field` in `layer`, nil when the lists do not name it.
     public func map(layer: String, field: String, _ value: String) -> String? {
-        let trimmed = value.trimmingCharacters(in: .whitespaces)
-        if layer == "facilities" && field == "category" { return categories[trimmed] }
-        return values[layer]?[field]?[trimmed]
+        let table = layer == "facilities" && field == "category" ? categories : values[layer]?[field]
+        guard let table else { return nil }
+        return table[value] ?? table[value.trimmingCharacters(in: .whitespaces)]
     }
 }

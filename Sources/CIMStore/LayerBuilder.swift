@@ -19,6 +19,8 @@ struct LayerBuilder {
     let noNodeWhere: [(field: String, value: String)]
     /// How the source's text is decoded (and whether GB18030 was needed).
     var text: SourceText
+    /// The bundle's enumerated values per field (computed once, not per row).
+    private let allowedValues: [String: (values: Set<String>, fallback: String)]
     /// Source fields kept on the layer besides the bundle's (names as in the source), with their values.
     private(set) var extraFields: [FieldSpec] = []
     /// Per row: the line must stay unsplit by `--node` (a bridge, a tunnel, a `layer` other than 0, or `--no-node-where`).
@@ -46,6 +48,7 @@ struct LayerBuilder {
         self.node = options.node
         self.noNodeWhere = options.noNodeWhere
         self.text = text
+        self.allowedValues = bundle.allowedValues
         for field in bundle.fields {
             switch field.type {
             case .integer: ints[field.name] = []
@@ -416,6 +419,8 @@ struct LayerBuilder {
     /// 幼儿园 → kindergarten), else unchanged.
     private func mappedValue(_ field: String, _ value: String) -> String {
         if let mapped = values.fields[field]?[value] { return mapped }
+        // Bundle values (the common case of a bundle GeoPackage) need no look-up in the Chinese lists.
+        if let allowed = allowedValues[field], allowed.values.contains(value) { return value }
         return chineseNames.map(layer: bundle.name, field: field, value) ?? value
     }
 
@@ -425,7 +430,7 @@ struct LayerBuilder {
             if !chineseNames.categoryKeys.contains(value) { unknownValues[field, default: [:]][value, default: 0] += 1 }
             return value
         }
-        guard let rule = bundle.allowedValues[field] else { return value }
+        guard let rule = allowedValues[field] else { return value }
         let normalised = value.lowercased()
         if rule.values.contains(normalised) { return normalised }
         unknownValues[field, default: [:]][value, default: 0] += 1
@@ -480,7 +485,7 @@ struct LayerBuilder {
         for (field, top) in unmappedValues.sorted(by: { $0.key < $1.key }) {
             let total = unknownValues[field]?.values.reduce(0, +) ?? 0
             let list = top.map { "\($0.value) ×\($0.count)" }.joined(separator: ", ")
-            if let fallback = bundle.allowedValues[field]?.fallback {
+            if let fallback = allowedValues[field]?.fallback {
                 warnings.append("\(total) value(s) of '\(field)' are not bundle values and were set to '\(fallback)' (most common: \(list)); map them with --values FILE")
             } else {
                 warnings.append("\(total) value(s) of '\(field)' name no category of the standard (most common: \(list)); map them with --values FILE")

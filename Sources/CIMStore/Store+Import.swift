@@ -72,7 +72,8 @@ extension Store {
                                       missing: "the source has no CRS", file: options.source, layer: sourceLayers.first, example: "EPSG:4547")
         let sourceCRS = crsChoice.source, targetCRS = crsChoice.target
         if let warning = crsChoice.warning { warnings.append(warning) }
-        if options.sourceDatum == nil, options.sourceCRS == nil, sourceCRS.isGeographic, let extent = builder.extent, Self.liesInChina(extent) {
+        // OpenStreetMap is WGS 84 by definition: the warning is for files of unknown origin.
+        if options.sourceDatum == nil, options.sourceCRS == nil, options.preset == nil, sourceCRS.isGeographic, let extent = builder.extent, Self.liesInChina(extent) {
             warnings.append("the points lie in China and are taken as WGS 84: points from Amap/Gaode or Tencent are in GCJ-02 and from Baidu in BD-09, some 300–700 m off; pass --source-crs GCJ-02 or --source-crs BD-09 if they come from there")
         }
 

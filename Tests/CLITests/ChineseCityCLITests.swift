@@ -126,3 +126,26 @@ struct ChineseCityCLITests {
         #expect(layers.first { $0["layer"] as? String == "facilities" }?["features"] as? Int == 1)
     }
 }
+
+@Suite("cim gaps says what its numbers rest on")
+struct GapsDataQualityCLITests {
+    @Test("the data_quality counts equal the store's own counts (ogrinfo SQL)")
+    func gapsDataQuality() throws {
+        let folder = try scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = folder.appendingPathComponent("city.gpkg").path
+        #expect(try cim("generate", "--buildings", "600", "--seed", "4", store).status == 0)
+        let gaps = try cim("gaps", store, "--format", "json")
+        #expect(gaps.status == 0, "\(gaps.stderr)")
+        let quality = try #require(try json(gaps.stdout)["data_quality"] as? [[String: Any]])
+        func value(_ prefix: String) -> Int? { quality.first { ($0["measure"] as? String)?.hasPrefix(prefix) == true }?["value"] as? Int }
+        func count(_ sql: String) throws -> Int {
+            let out = try tool("ogrinfo", ["-q", "-sql", sql, store]).stdout
+            return Int(out.components(separatedBy: "= ").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? -1
+        }
+        #expect(value("buildings left out: unknown use") == (try count("SELECT COUNT(*) AS n FROM buildings WHERE use IS NULL OR use = 'unknown'")))
+        #expect(value("buildings with floors assumed") == (try count("SELECT COUNT(*) AS n FROM buildings WHERE (floors IS NULL OR floors <= 0) AND (height IS NULL OR height <= 0)")))
+        #expect(value("buildings with floors from height") == (try count("SELECT COUNT(*) AS n FROM buildings WHERE (floors IS NULL OR floors <= 0) AND height > 0")))
+        #expect((value("buildings left out") ?? 0) > 0 && (value("buildings with floors assumed") ?? 0) > 0, "the generated city has both")
+    }
+}

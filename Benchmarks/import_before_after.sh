@@ -10,7 +10,7 @@ for label in before after; do
   bin=$([ $label = before ] && echo "$before" || echo "$after")
   start=$(date +%s.%N)
   "$bin" generate --buildings "$n" --seed 1 "$work/big-$label.gpkg" >/dev/null
-  echo "generate ($label): $(echo "$(date +%s.%N) - $start" | bc) s"
+  echo "generate ($label): $(awk -v a="$(date +%s.%N)" -v b="$start" 'BEGIN {printf "%.2f", a - b}') s"
 done
 declare -a tb ta
 for r in $(seq 1 "$runs"); do
@@ -19,11 +19,11 @@ for r in $(seq 1 "$runs"); do
     rm -f "$work/new.gpkg"
     start=$(date +%s.%N)
     "$bin" import "$work/new.gpkg" buildings "$work/big-$label.gpkg" >/dev/null
-    t=$(echo "$(date +%s.%N) - $start" | bc)
+    t=$(awk -v a="$(date +%s.%N)" -v b="$start" 'BEGIN {printf "%.2f", a - b}')
     echo "run $r $label: $t s"
     if [ $label = before ]; then tb+=("$t"); else ta+=("$t"); fi
   done
 done
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 mb=$(median "${tb[@]}"); ma=$(median "${ta[@]}")
-echo "median before: $mb s, after: $ma s, change: $(echo "scale=1; ($ma - $mb) * 100 / $mb" | bc) %"
+echo "median before: $mb s, after: $ma s, change: $(awk -v a="$ma" -v b="$mb" 'BEGIN {printf "%+.1f", (a - b) * 100 / b}') %"

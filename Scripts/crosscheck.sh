@@ -3,7 +3,7 @@
 # environment .build/python by Scripts/python-env.sh; never a dependency of cim itself): network distances
 # against networkx on the split graph (Porto), CityJSON import/export against shapely and the CityJSON 2.0
 # schema (Delft, Zürich); the health check's indicators (cim check) against shapely/geopandas on a
-# generated city.
+# generated city; GCJ-02/BD-09 against prcoords; `--node` against shapely's noding and networkx.
 # Usage: Scripts/crosscheck.sh [path/to/cim]   (default: the debug build, built when missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,6 +32,17 @@ echo "== cim check indicators vs shapely/geopandas (generated city, 20k building
 "$cim" generate --buildings 20000 --seed 2 "$work/city.gpkg" >/dev/null 2>&1
 "$cim" check "$work/city.gpkg" --year 2025 --format json > "$work/check.json" 2>/dev/null
 if python3 Tests/CrossCheck/check_crosscheck.py "$work/city.gpkg" "$work/check.json" 2025; then passed=$((passed+1)); else failed=$((failed+1)); fi
+
+echo "== network distances on roads imported with --node vs networkx on a shapely-noded graph (seeded city)"
+python3 Tests/CrossCheck/node_city.py "$work/node"
+"$cim" import "$work/node.gpkg" roads "$work/node/roads.geojson" --node >/dev/null 2>&1
+"$cim" import "$work/node.gpkg" buildings "$work/node/buildings.geojson" --map floors=层数 >/dev/null 2>&1
+"$cim" import "$work/node.gpkg" facilities "$work/node/facilities.geojson" >/dev/null 2>&1
+"$cim" coverage "$work/node.gpkg" --metric network --format json >/dev/null 2>&1
+if python3 Tests/CrossCheck/network_check.py "$work/node.gpkg" --noded-from "$work/node/roads.geojson"; then passed=$((passed+1)); else failed=$((failed+1)); fi
+
+echo "== GCJ-02 / BD-09 conversion vs prcoords (3,000 points across China, 200 outside)"
+if python3 Tests/CrossCheck/chinese_datum_check.py "$cim"; then passed=$((passed+1)); else failed=$((failed+1)); fi
 
 echo "crosscheck: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -25,6 +25,15 @@ public struct Standard: Sendable {
         public var note: String?
         /// Other categories a facility of this category also serves (a supermarket is also a convenience shop).
         public var countsAs: [String]
+        /// Other Chinese names of the category (`aliases_zh`: 农贸市场, 菜场 … for fresh_market).
+        public var aliasesZh: [String] = []
+
+        /// Whether `name` names this category: its key, its Chinese name (or one of the " / "-separated
+        /// parts of it), or one of its Chinese aliases.
+        public func isNamed(_ name: String) -> Bool {
+            let trimmed = name.trimmingCharacters(in: .whitespaces)
+            return trimmed == key || trimmed == nameZh || nameZh.components(separatedBy: " / ").contains(trimmed) || aliasesZh.contains(trimmed)
+        }
     }
 
     public struct ParkRule: Sendable, Equatable {
@@ -56,6 +65,8 @@ public struct Standard: Sendable {
 
     /// The category with this key.
     public func category(_ key: String) -> Category? { categories.first { $0.key == key } }
+    /// The category a key or Chinese name (`name_zh` or an `aliases_zh` entry) names, e.g. 幼儿园 → kindergarten.
+    public func category(named name: String) -> Category? { category(name) ?? categories.first { $0.isNamed(name) } }
     /// The level with this key.
     public func level(_ key: String) -> Level? { levels.first { $0.key == key } }
     /// Categories a complete community requires.
@@ -128,7 +139,7 @@ extension Standard {
             guard let c = entry as? [String: Any] else { throw AnalysisError("categories[\(i)] must be an object") }
             let key = (c["key"] as? String) ?? "#\(i)"
             let r = reader.sub("category '\(key)'")
-            try r.allow(c, ["key", "name_zh", "name_en", "level", "threshold_m", "required", "confirmed", "note", "counts_as"])
+            try r.allow(c, ["key", "name_zh", "name_en", "level", "threshold_m", "required", "confirmed", "note", "counts_as", "aliases_zh"])
             _ = try r.string(c, "key")
             guard key.range(of: "^[a-z][a-z0-9_]*$", options: .regularExpression) != nil else {
                 throw AnalysisError("category '\(key)': a key is lower-case letters, digits and _ (it names result fields)")
@@ -143,7 +154,7 @@ extension Standard {
             categories.append(Category(key: key, nameZh: (c["name_zh"] as? String) ?? key, nameEn: (c["name_en"] as? String) ?? key,
                                        level: level, thresholdMetres: threshold, required: try r.bool(c, "required"),
                                        confirmed: (c["confirmed"] as? Bool) ?? true, note: c["note"] as? String,
-                                       countsAs: (c["counts_as"] as? [String]) ?? []))
+                                       countsAs: (c["counts_as"] as? [String]) ?? [], aliasesZh: (c["aliases_zh"] as? [String]) ?? []))
         }
         for category in categories {
             for other in category.countsAs where !categories.contains(where: { $0.key == other }) {

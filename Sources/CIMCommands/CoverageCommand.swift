@@ -49,7 +49,7 @@ struct CoverageCommand: ParsableCommand {
             throw StoreError("--metric network needs a roads layer", file: store.path, hint: "import one: cim import \(store.path) roads FILE")
         }
         var timings = StageTimings()
-        let buildings = try store.snapshot("buildings", fields: ["id", "floors", "height", "use"])
+        let buildings = try store.snapshot("buildings", fields: GapsCommand.existing(store, "buildings", ["id", "floors", "height", "use", "residents", "households"]))
         let facilities = try store.snapshot("facilities", fields: ["category"])
         let areaTable = store.hasLayer("areas") ? try store.snapshot("areas", fields: ["id", "kind", "name"]) : nil
         if buildings.count == 0 { throw StoreError("the buildings layer is empty", file: store.path, layer: "buildings") }
@@ -101,7 +101,8 @@ struct CoverageCommand: ParsableCommand {
         ]
         var boards = SummaryTable(title: "Categories, short boards first (短板: residents out of reach)", key: "categories",
                                   headers: ["category", "名称", "level", "threshold_m", "required", "facilities", "buildings_%", "residents_%", "residents_out"])
-        for c in r.shortBoards {
+        // Categories with no facility at all are listed apart (data quality): they are a gap in the data or the city, not a short board.
+        for c in r.shortBoards where c.facilities > 0 {
             let category = r.standard.category(c.key)!
             boards.rows.append([.text(c.key), .text(category.nameZh), .text(category.level), .real(category.thresholdMetres, digits: 0),
                                 .text(category.required ? "yes" : "no"), .int(c.facilities), .real(c.buildingRate * 100, digits: 1),
@@ -113,7 +114,8 @@ struct CoverageCommand: ParsableCommand {
             worst.rows.append([.text(a.id), .text(a.name ?? ""), .int(a.buildings), .real(a.residents, digits: 0), .int(a.missing.count),
                                .text(a.missing.joined(separator: ", "))])
         }
-        var tables = [overview, boards, worst]
+        let noFacility = r.shortBoards.filter { $0.facilities == 0 }.map { "\($0.key) (\(r.standard.category($0.key)?.nameZh ?? ""))" }
+        var tables = [overview, dataQualityTable(r.buildings.quality, counted: r.buildings.count, categoriesWithoutFacilities: noFacility), boards, worst]
         if let network = r.network {
             let g = network.graph
             var graph = SummaryTable(title: "Walk network", key: "network", headers: ["measure", "value"])

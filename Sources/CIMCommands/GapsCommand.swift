@@ -54,7 +54,7 @@ struct GapsCommand: ParsableCommand {
             throw StoreError("the store has no \(layer) layer", file: store.path, hint: "import one: \(example)")
         }
         var timings = StageTimings()
-        let buildings = try store.snapshot("buildings", fields: Self.existing(store, "buildings", ["id", "floors", "height", "use"]))
+        let buildings = try store.snapshot("buildings", fields: Self.existing(store, "buildings", ["id", "floors", "height", "use", "residents", "households"]))
         let pipes = try store.snapshot("pipes", fields: Self.existing(store, "pipes", ["id", "kind", "diameter_mm", "up_invert", "down_invert"]))
         let areas = store.hasLayer("areas") ? try store.snapshot("areas", fields: Self.existing(store, "areas", ["id", "kind", "name"])) : nil
         if buildings.count == 0 { throw StoreError("the buildings layer is empty", file: store.path, layer: "buildings") }
@@ -139,7 +139,7 @@ struct GapsCommand: ParsableCommand {
                                  z.district >= 0 ? .text(r.districts!.names[z.district] ?? r.districts!.ids[z.district]) : .null])
         }
         if r.zones.count > top { largest.notes.append("\(r.zones.count - top) more in the layer blank_zones") }
-        var tables = [overview, largest]
+        var tables = [overview, dataQualityTable(r.buildings.quality, counted: r.buildings.count), largest]
         if !r.byDistrict.isEmpty {
             var districts = SummaryTable(title: "By district", key: "districts",
                                          headers: ["district", "name", "buildings", "unserved", "unserved_floor_area_m2", "unserved_residents", "zones", "blank_area_m2"])

@@ -50,6 +50,35 @@ struct InfoCommand: ParsableCommand {
             [.text($0.layer), .text($0.source), .text($0.sourceLayer), .text($0.sourceCRS), .text($0.importedAt), .int($0.features), .int($0.repaired), .int($0.rejected)]
         }
         tables.append(provenance)
+        let stale = try staleResults(store.layerRecords())
+        if !stale.isEmpty {
+            var table = SummaryTable(title: "Stale results: computed before a layer they depend on was imported again (re-run the command)",
+                                     key: "stale_results", headers: ["layer", "computed_at", "newer_inputs"])
+            table.rows = stale.map { [.text($0.layer), .text($0.computedAt), .text($0.newerInputs.joined(separator: ", "))] }
+            tables.append(table)
+        }
         return tables
+    }
+
+    /// The input layers each result layer is computed from (isochrones_<category> by prefix).
+    static func inputs(of layer: String) -> [String]? {
+        switch layer {
+        case "coverage_buildings", "coverage_areas": return ["buildings", "facilities", "areas", "roads"]
+        case "pipe_service", "blank_zones", "blank_areas": return ["buildings", "pipes", "areas"]
+        case "pipe_defects": return ["pipes", "pipe_nodes"]
+        default: return layer.hasPrefix("isochrones_") ? ["roads", "facilities"] : nil
+        }
+    }
+
+    /// Result layers older than a layer they are computed from (by the `cim_layers` times, ISO 8601 UTC).
+    /// Roads count for coverage only when the result used them (`--metric network` in its source).
+    static func staleResults(_ records: [LayerRecord]) -> [(layer: String, computedAt: String, newerInputs: [String])] {
+        let imported = Dictionary(records.map { ($0.layer, $0.importedAt) }, uniquingKeysWith: { $1 })
+        return records.compactMap { record in
+            guard var inputs = inputs(of: record.layer) else { return nil }
+            if record.layer.hasPrefix("coverage_") && !record.source.contains("network") { inputs.removeAll { $0 == "roads" } }
+            let newer = inputs.filter { input in imported[input].map { $0 > record.importedAt } ?? false }
+            return newer.isEmpty ? nil : (record.layer, record.importedAt, newer)
+        }
     }
 }

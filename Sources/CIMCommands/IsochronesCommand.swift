@@ -17,7 +17,7 @@ struct IsochronesCommand: ParsableCommand {
     )
 
     @Argument(help: "The store (.gpkg).") var store: String
-    @Option(name: .long, help: "The facility category (a key of the standard).") var category: String
+    @Option(name: .long, help: "The facility category: a key of the standard or its Chinese name (幼儿园).") var category: String
     @Option(name: .long, help: "Walking minutes, comma-separated.") var minutes: String = "5,10,15"
     @Flag(name: .long, help: "One service area per facility instead of one for all.") var perFacility = false
     @Option(name: .long, help: "Buffer width around reachable streets, metres.") var width: Double = Isochrones.defaultWidth
@@ -34,6 +34,8 @@ struct IsochronesCommand: ParsableCommand {
             return v
         }
         let standard = try self.standard.map { try Standard.load(URL(fileURLWithPath: $0)) } ?? Standard.shipped()
+        // A Chinese name (幼儿园) or alias names its category's key; the layer is named by the key.
+        let category = standard.category(named: self.category)?.key ?? self.category
         let store = try Store.open(self.store, update: out == nil)
         for layer in ["roads", "facilities"] where !store.hasLayer(layer) {
             throw StoreError("the store has no \(layer) layer", file: store.path, hint: "import one: cim import \(store.path) \(layer) FILE")

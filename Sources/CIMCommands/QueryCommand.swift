@@ -12,6 +12,7 @@ struct QueryCommand: ParsableCommand {
         discussion: """
         Coordinates are in the store's CRS unless --coords-crs says otherwise (e.g. EPSG:4326 for lon,lat).
           cim query city.gpkg facilities --near -8.61,41.15 --coords-crs EPSG:4326 --within 500 --where category=kindergarten
+          cim query jiujiang.gpkg facilities --near 116.0061,29.7007 --coords-crs GCJ-02 --within 300
         """
     )
 
@@ -22,19 +23,22 @@ struct QueryCommand: ParsableCommand {
     @Option(name: .long, help: "Distance in metres from --near.") var within: Double?
     @Option(name: .long, help: "field=value (repeatable; all must hold).") var `where`: [String] = []
     @Option(name: .long, help: "At most N features.") var limit: Int?
-    @Option(name: .long, help: "CRS of --bbox/--near coordinates (default: the store's).") var coordsCrs: String?
+    @Option(name: .long, help: "CRS of --bbox/--near coordinates (default: the store's), e.g. EPSG:4326, or GCJ-02 / BD-09 for Chinese web maps.") var coordsCrs: String?
     @OptionGroup var output: OutputOptions
 
     func run() throws {
         let store = try Store.open(self.store)
         var query = LayerQuery(limit: limit)
         var transform: CoordinateTransform?
+        // GCJ-02 / BD-09 (Chinese web maps) are undone to WGS 84 first, then PROJ takes them on.
+        let datum = coordsCrs.flatMap { ChineseMapDatum(name: $0) }
         if let coordsCrs, let storeCRS = store.crs {
-            transform = try CoordinateTransform(from: try CoordinateParsing.crs(coordsCrs, option: "--coords-crs"), to: storeCRS)
+            transform = try CoordinateTransform(from: datum != nil ? .wgs84 : try CoordinateParsing.crs(coordsCrs, option: "--coords-crs"), to: storeCRS)
         }
         if let bbox {
             let v = try CoordinateParsing.numbers(bbox, count: 4, what: "--bbox")
             var corners = [v[0], v[1], v[2], v[3], v[0], v[3], v[2], v[1]]
+            datum?.toWGS84(&corners)
             try transform?.transform(&corners)
             query.bbox = Envelope(minX: min(corners[0], corners[2], corners[4], corners[6]), minY: min(corners[1], corners[3], corners[5], corners[7]),
                                   maxX: max(corners[0], corners[2], corners[4], corners[6]), maxY: max(corners[1], corners[3], corners[5], corners[7]))
@@ -42,6 +46,7 @@ struct QueryCommand: ParsableCommand {
         if let near {
             let v = try CoordinateParsing.numbers(near, count: 2, what: "--near")
             var xy = v
+            datum?.toWGS84(&xy)
             try transform?.transform(&xy)
             query.near = (xy[0], xy[1])
             guard let within, within >= 0 else { throw ValidationError("--near needs --within METRES (>= 0)") }

@@ -131,3 +131,4 @@ public enum SummaryRenderer {
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 }
+

@@ -60,6 +60,31 @@ public final class CoordinateTransform {
         }
     }
 
+    /// Transforms interleaved x,y coordinates in place in one batch (`proj_trans_generic`) and returns the
+    /// indices of the points PROJ could not transform (left non-finite) instead of throwing.
+    public func transformAllowingFailures(_ xy: inout [Double]) -> Set<Int> {
+        let n = xy.count / 2
+        if n == 0 { return [] }
+        proj_errno_reset(pj)
+        let stride = MemoryLayout<Double>.stride * 2
+        _ = xy.withUnsafeMutableBufferPointer { buffer -> Int in
+            let base = buffer.baseAddress!
+            return proj_trans_generic(pj, PJ_FWD, base, stride, n, base + 1, stride, n, nil, 0, 0, nil, 0, 0)
+        }
+        var failed = Set<Int>()
+        for i in 0 ..< n where !xy[2 * i].isFinite || !xy[2 * i + 1].isFinite { failed.insert(i) }
+        return failed
+    }
+
+    /// Transforms every coordinate of a column (one batch) and recomputes its envelopes; returns the
+    /// features with a coordinate PROJ could not transform (their coordinates are left non-finite).
+    public func transformAllowingFailures(_ column: inout GeometryColumn) -> [Int] {
+        var failedPoints = Set<Int>()
+        column.transformCoordinates { failedPoints = transformAllowingFailures(&$0) }
+        guard !failedPoints.isEmpty else { return [] }
+        return (0 ..< column.count).filter { column.coordinateRange(of: $0).contains(where: failedPoints.contains) }
+    }
+
     /// Transforms every coordinate of a column (one batch) and recomputes its envelopes.
     public func transform(_ column: inout GeometryColumn) throws {
         try column.transformCoordinates { try transform(&$0) }

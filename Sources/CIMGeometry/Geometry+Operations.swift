@@ -36,6 +36,12 @@ extension Geometry {
         try context.make("GEOSUnaryUnion_r") { GEOSUnaryUnion_r(context.handle, handle) }
     }
 
+    /// The linework split at every crossing and shared stretch, as a MultiLineString of pieces that meet
+    /// only at their ends (`GEOSNode_r`).
+    public func noded() throws -> Geometry {
+        try context.make("GEOSNode_r") { GEOSNode_r(context.handle, handle) }
+    }
+
     /// Douglas-Peucker simplification that keeps polygons valid (`GEOSTopologyPreserveSimplify_r`).
     public func simplified(tolerance: Double) throws -> Geometry {
         try context.make("GEOSTopologyPreserveSimplify_r") { GEOSTopologyPreserveSimplify_r(context.handle, handle, tolerance) }

@@ -121,6 +121,11 @@ public struct GeometryColumn: Sendable {
         endPart()
     }
 
+    /// The indices (into the coordinate pairs of `xy`) of feature `i`'s coordinates: they are contiguous.
+    public func coordinateRange(of i: Int) -> Range<Int> {
+        Int(ringCoordinates[Int(partRings[Int(featureParts[i])])]) ..< Int(ringCoordinates[Int(partRings[Int(featureParts[i + 1])])])
+    }
+
     /// A column of the features at `indices` (in that order).
     public func subset(_ indices: [Int]) -> GeometryColumn {
         var result = GeometryColumn()

@@ -179,7 +179,7 @@ extension WalkGraph {
             self.report.warnings.append("\(report.degenerateRoads) road part(s) with fewer than two distinct or with NaN coordinates were left out")
         }
         if components.count > 1 && components.largestLengthShare < 0.5 {
-            self.report.warnings.append("the walk network falls apart into \(components.count) components and the largest holds only \(Int(components.largestLengthShare * 100)) % of the length: are the roads noded? (try --snap-tolerance)")
+            self.report.warnings.append("the walk network falls apart into \(components.count) components and the largest holds only \(Int(components.largestLengthShare * 100)) % of the length: are the roads noded? Lines that cross without a shared vertex do not connect: re-import them split at every crossing with `cim import STORE roads SOURCE --node` (--snap-tolerance only joins ends that nearly meet)")
         }
     }
 

@@ -32,7 +32,7 @@ public struct BundleLayer: Sendable, Hashable {
 
     public static let buildings = BundleLayer(name: "buildings", geometry: .polygonal, fields: [
         FieldSpec("id", .text), FieldSpec("floors", .integer), FieldSpec("height", .real),
-        FieldSpec("use", .text), FieldSpec("year", .integer),
+        FieldSpec("use", .text), FieldSpec("year", .integer), FieldSpec("residents", .real), FieldSpec("households", .real),
     ])
     public static let facilities = BundleLayer(name: "facilities", geometry: .pointOrPolygonal, fields: [
         FieldSpec("id", .text), FieldSpec("category", .text), FieldSpec("name", .text),
@@ -48,7 +48,7 @@ public struct BundleLayer: Sendable, Hashable {
         FieldSpec("id", .text), FieldSpec("kind", .text), FieldSpec("ground_z", .real), FieldSpec("invert_z", .real),
     ])
     public static let areas = BundleLayer(name: "areas", geometry: .polygonal, fields: [
-        FieldSpec("id", .text), FieldSpec("kind", .text), FieldSpec("name", .text),
+        FieldSpec("id", .text), FieldSpec("kind", .text), FieldSpec("name", .text), FieldSpec("population", .real),
     ])
     public static let waterlogging = BundleLayer(name: "waterlogging", geometry: .point, fields: [
         FieldSpec("id", .text), FieldSpec("name", .text),
@@ -59,6 +59,10 @@ public struct BundleLayer: Sendable, Hashable {
 
     /// The bundle layer with this name.
     public static func named(_ name: String) -> BundleLayer? { all.first { $0.name == name } }
+
+    /// Fields only a source may carry (a survey's residents and households, a census's area population):
+    /// the analyses estimate them where they are missing, so generated cities leave them out.
+    public static let sourceOnlyFields: Set<String> = ["residents", "households", "population"]
 
     /// The field with this name.
     public func field(_ name: String) -> FieldSpec? { fields.first { $0.name == name } }

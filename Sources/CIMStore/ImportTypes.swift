@@ -35,6 +35,29 @@ public struct ImportOptions: Sendable {
     public var preset: OSMPreset?
     /// Pipe diameters' unit in the source ("mm" or "m"); nil: millimetres, with a warning when values look like metres.
     public var diameterUnit: String?
+    /// The source's coordinates are in a Chinese web-map system (GCJ-02, BD-09): converted to WGS 84 first.
+    public var sourceDatum: ChineseMapDatum?
+    /// The character encoding of the source's text (GBK, GB18030, UTF-8 …); nil: the Shapefile's .cpg, else
+    /// UTF-8 with GB18030 for text that is not valid UTF-8.
+    public var encoding: String?
+    /// CSV coordinate columns (`--x FIELD --y FIELD`) when they are not among the recognised names.
+    public var xField: String?
+    public var yField: String?
+    /// Fields set to a constant for every feature (`--set FIELD=VALUE`).
+    public var constants: [String: String] = [:]
+    /// Add to the layer instead of replacing it (`--append`).
+    public var append = false
+    /// Prefix for the source's ids (`--id-prefix P`).
+    public var idPrefix: String?
+    /// Roads: split walkable lines at every crossing (`--node`).
+    public var node = false
+    /// Roads: lines with FIELD=VALUE stay unsplit by `--node` (besides bridge, tunnel and layer tags).
+    public var noNodeWhere: [(field: String, value: String)] = []
+    /// Whether an import with no features writes an empty layer instead of failing (`all` layers of an OSM
+    /// file: a city with no pipes mapped is not an error).
+    public var allowEmpty = false
+    /// Which unmapped source fields to keep: nil keeps them all; `--keep-fields a,b` lists them; `--drop-other-fields` is [].
+    public var keepFields: [String]?
 
     public init(layer: String, source: String, sourceLayer: String? = nil, fieldMap: [String: String] = [:],
                 values: ValueMapping = ValueMapping(), sourceCRS: CoordinateReferenceSystem? = nil,
@@ -71,4 +94,21 @@ public struct ImportReport: Sendable, Codable {
     public var warnings: [String]
     public var issues: [ImportIssue]
     public var seconds: Double
+    /// The encoding the source's text was read in ("UTF-8", "GB18030", the `--encoding` or the .cpg's).
+    public var encoding: String = "UTF-8"
+    /// Features the layer had before an `--append` (0 otherwise).
+    public var appendedTo: Int = 0
+    /// Roads split by `--node`, and the pieces they became.
+    public var nodedLines: Int = 0
+    public var nodedPieces: Int = 0
+    /// Source fields kept on the layer besides the bundle's.
+    public var keptFields: [String] = []
+    /// Per field, text values that map to nothing (the ten most common with their counts), e.g. use → [(写字楼, 12)].
+    public var unmapped: [String: [UnmappedValue]] = [:]
+}
+
+/// A source value that maps to no bundle value, and how many features had it.
+public struct UnmappedValue: Sendable, Codable, Equatable {
+    public var value: String
+    public var count: Int
 }

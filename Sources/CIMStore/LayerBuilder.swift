@@ -9,6 +9,22 @@ struct LayerBuilder {
     let bundle: BundleLayer
     let values: ValueMapping
     let diameterUnit: String?
+    /// Chinese values and category names mapped without a mapping file.
+    let chineseNames = ChineseValueNames.shipped
+    /// `--set FIELD=VALUE`, `--id-prefix`, `--keep-fields`/`--drop-other-fields`, `--node` and `--no-node-where`.
+    let constants: [String: String]
+    let idPrefix: String
+    let keepFields: [String]?
+    let node: Bool
+    let noNodeWhere: [(field: String, value: String)]
+    /// How the source's text is decoded (and whether GB18030 was needed).
+    var text: SourceText
+    /// The bundle's enumerated values per field (computed once, not per row).
+    private let allowedValues: [String: (values: Set<String>, fallback: String)]
+    /// Source fields kept on the layer besides the bundle's (names as in the source), with their values.
+    private(set) var extraFields: [FieldSpec] = []
+    /// Per row: the line must stay unsplit by `--node` (a bridge, a tunnel, a `layer` other than 0, or `--no-node-where`).
+    var unsplittable: [Bool] = []
     var column = GeometryColumn()
     var ints: [String: [Int64?]] = [:]
     var reals: [String: [Double?]] = [:]
@@ -22,10 +38,17 @@ struct LayerBuilder {
     private var unknownValues: [String: [String: Int]] = [:]
     private let geos = GEOSContext()
 
-    init(bundle: BundleLayer, values: ValueMapping, diameterUnit: String?) {
+    init(bundle: BundleLayer, options: ImportOptions, text: SourceText = SourceText(.native)) {
         self.bundle = bundle
-        self.values = values
-        self.diameterUnit = diameterUnit
+        self.values = options.values
+        self.diameterUnit = options.diameterUnit
+        self.constants = options.constants
+        self.idPrefix = options.idPrefix ?? ""
+        self.keepFields = options.keepFields
+        self.node = options.node
+        self.noNodeWhere = options.noNodeWhere
+        self.text = text
+        self.allowedValues = bundle.allowedValues
         for field in bundle.fields {
             switch field.type {
             case .integer: ints[field.name] = []
@@ -48,14 +71,17 @@ struct LayerBuilder {
 
     /// Reads a generic OGR layer with field mapping (bundle field → source field; same name, any case, by default).
     mutating func readGeneric(layer: OGRLayerH, layerName: String, fieldMap: [String: String], file: String, progress: (Int) -> Void) throws {
+        text.settle(layer: layer)
         let definition = OGR_L_GetLayerDefn(layer)
-        let sourceFields = (0 ..< OGR_FD_GetFieldCount(definition)).map { String(cString: OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(definition, $0))) }
+        let sourceFields = (0 ..< OGR_FD_GetFieldCount(definition)).map { text.decode(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(definition, $0))) }
+        let garbledHint = SourceText.looksGarbled(sourceFields)
+            ? "; the source's field names look garbled: give its encoding with --encoding GBK (or GB18030, UTF-8 …)" : ""
         var indices: [String: Int32] = [:]
         for field in bundle.fields {
             if let mapped = fieldMap[field.name] {
                 guard let index = sourceFields.firstIndex(of: mapped) ?? sourceFields.firstIndex(where: { $0.lowercased() == mapped.lowercased() }) else {
                     throw StoreError("--map \(field.name)=\(mapped): the source has no field '\(mapped)'", file: file, layer: layerName,
-                                     hint: "fields here: \(sourceFields.joined(separator: ", "))")
+                                     hint: "fields here: \(sourceFields.joined(separator: ", "))\(garbledHint)")
                 }
                 indices[field.name] = Int32(index)
             } else if let index = sourceFields.firstIndex(where: { $0.lowercased() == field.name.lowercased() }) {
@@ -68,26 +94,100 @@ struct LayerBuilder {
         if bundle.name == "roads", indices["walkable"] == nil, indices["class"] == nil {
             warnings.append("roads: the source has neither 'walkable' nor 'class'; every road is taken as walkable")
         }
+        let extras = try chooseExtraFields(definition: definition, sourceFields: sourceFields, mapped: Set(indices.values),
+                                           file: file, layerName: layerName)
+        // --node: OSM's bridge, tunnel and layer tags (as fields) and --no-node-where keep a line unsplit.
+        var keepWhole: [(index: Int32, value: String?)] = []
+        if node {
+            for tag in ["bridge", "tunnel", "layer"] {
+                if let i = sourceFields.firstIndex(where: { $0.lowercased() == tag }) { keepWhole.append((Int32(i), nil)) }
+            }
+            for (field, value) in noNodeWhere {
+                guard let i = sourceFields.firstIndex(where: { $0.lowercased() == field.lowercased() }) else {
+                    throw StoreError("--no-node-where \(field)=\(value): the source has no field '\(field)'", file: file, layer: layerName,
+                                     hint: "fields here: \(sourceFields.joined(separator: ", "))")
+                }
+                keepWhole.append((Int32(i), value))
+            }
+        }
         OGR_L_ResetReading(layer)
         GDAL.reset()
+        var extraValues: [AttributeValue] = []
         while let feature = OGR_L_GetNextFeature(layer) {
             defer { OGR_F_Destroy(feature) }
             read += 1
             selected += 1
             let fid = OGR_F_GetFID(feature)
-            let id = indices["id"].flatMap { fieldString(feature, $0) } ?? (fid >= 0 ? String(fid) : "#\(read)")
+            let id = indices["id"].flatMap { text.field(feature, $0) } ?? (fid >= 0 ? String(fid) : "#\(read)")
             var attributes: [String: String] = [:]
             for (name, index) in indices where name != "id" {
-                if let value = fieldString(feature, index) { attributes[name] = value }
+                if let value = text.field(feature, index) { attributes[name] = value }
             }
+            for (name, value) in constants where bundle.field(name) != nil { attributes[name] = value }
             if bundle.name == "roads", attributes["walkable"] == nil {
                 let cls = attributes["class"] ?? ""
                 attributes["walkable"] = Self.nonWalkableClasses.contains(cls) ? "0" : "1"
             }
-            try add(feature: feature, id: id, attributes: attributes)
+            extraValues.removeAll(keepingCapacity: true)
+            for (index, spec) in extras {
+                if index < 0 { extraValues.append(constants[spec.name].map { .text($0) } ?? .null); continue }
+                switch spec.type {
+                case .integer: extraValues.append(fieldInt(feature, index).map { .integer($0) } ?? .null)
+                case .real: extraValues.append(fieldDouble(feature, index).map { .real($0) } ?? .null)
+                case .text: extraValues.append(text.field(feature, index).map { .text($0) } ?? .null)
+                }
+            }
+            var whole = false
+            for (index, value) in keepWhole {
+                guard let v = text.field(feature, index) else { continue }
+                if let value { if v == value { whole = true } }
+                else if !["", "no", "0", "false"].contains(v.lowercased()) { whole = true }
+            }
+            try add(feature: feature, id: idPrefix + id, attributes: attributes, extras: extraValues, unsplittable: whole)
             if read % 2048 == 0 { progress(read) }
         }
         progress(read)
+    }
+
+    /// The unmapped source fields to keep (all by default; `--keep-fields` names them, `--drop-other-fields`
+    /// none) with their storage type, plus `--set` fields that are not bundle fields (index -1). Fields named
+    /// like a bundle field or GeoPackage's fid/geom are left out.
+    private mutating func chooseExtraFields(definition: OGRFeatureDefnH?, sourceFields: [String], mapped: Set<Int32>,
+                                            file: String, layerName: String) throws -> [(Int32, FieldSpec)] {
+        var result: [(Int32, FieldSpec)] = []
+        var taken = Set(bundle.fields.map { $0.name.lowercased() } + ["fid", "geom"])
+        if let keepFields {
+            for name in keepFields where !sourceFields.contains(where: { $0.lowercased() == name.lowercased() }) {
+                throw StoreError("--keep-fields names '\(name)', which the source does not have", file: file, layer: layerName,
+                                 hint: "fields here: \(sourceFields.joined(separator: ", "))")
+            }
+        }
+        for (i, name) in sourceFields.enumerated() where !mapped.contains(Int32(i)) {
+            if let keepFields, !keepFields.contains(where: { $0.lowercased() == name.lowercased() }) { continue }
+            guard !name.isEmpty, !taken.contains(name.lowercased()) else { continue }
+            if constants[name] != nil { continue }
+            taken.insert(name.lowercased())
+            let type: FieldType
+            switch OGR_Fld_GetType(OGR_FD_GetFieldDefn(definition, Int32(i))) {
+            case OFTInteger, OFTInteger64: type = .integer
+            case OFTReal: type = .real
+            default: type = .text
+            }
+            result.append((Int32(i), FieldSpec(name, type)))
+        }
+        for name in constants.keys.sorted() where bundle.field(name) == nil && !taken.contains(name.lowercased()) {
+            taken.insert(name.lowercased())
+            result.append((-1, FieldSpec(name, .text)))
+        }
+        extraFields = result.map(\.1)
+        for spec in extraFields {
+            switch spec.type {
+            case .integer: ints[spec.name] = []
+            case .real: reals[spec.name] = []
+            case .text: texts[spec.name] = []
+            }
+        }
+        return result
     }
 
     static let nonWalkableClasses: Set<String> = ["motorway", "motorway_link", "trunk", "trunk_link", "raceway", "bus_guideway", "construction", "proposed"]
@@ -113,13 +213,22 @@ struct LayerBuilder {
             }
             if let otherTags, let raw = fieldString(feature, otherTags) { parseHStore(raw, into: &tags) }
             let lookup: (String) -> String? = { tags[$0] }
-            guard let attributes = osmAttributes(preset: preset, lookup: lookup) else { continue }
+            guard var attributes = osmAttributes(preset: preset, lookup: lookup) else { continue }
+            for (name, value) in constants where bundle.field(name) != nil { attributes[name] = value }
+            // --node keeps bridges, tunnels and lines on another layer unsplit (and --no-node-where's tag=value).
+            var whole = false
+            if node {
+                for tag in ["bridge", "tunnel", "layer"] {
+                    if let v = tags[tag], !["no", "0", "false"].contains(v.lowercased()) { whole = true }
+                }
+                for (field, value) in noNodeWhere where tags[field] == value { whole = true }
+            }
             selected += 1
             let id: String
             if let way = osmWayId.flatMap({ fieldString(feature, $0) }) { id = "way/\(way)" }
             else if let node = osmId.flatMap({ fieldString(feature, $0) }) { id = "\(prefix)/\(node)" }
             else { id = "#\(read)" }
-            try add(feature: feature, id: id, attributes: attributes)
+            try add(feature: feature, id: idPrefix + id, attributes: attributes, unsplittable: whole)
             if read % 2048 == 0 { progress(read) }
         }
         progress(read)
@@ -164,7 +273,8 @@ struct LayerBuilder {
     }
 
     /// Checks, repairs and appends one feature (possibly as several parts).
-    private mutating func add(feature: OGRFeatureH, id: String, attributes: [String: String]) throws {
+    private mutating func add(feature: OGRFeatureH, id: String, attributes: [String: String], extras: [AttributeValue] = [],
+                              unsplittable: Bool = false) throws {
         guard let geometry = OGR_F_GetGeometryRef(feature) else { return reject(id, "no geometry") }
         if OGR_G_IsEmpty(geometry) != 0 { return reject(id, "empty geometry") }
         let size = Int(OGR_G_WkbSizeEx(geometry))
@@ -178,30 +288,34 @@ struct LayerBuilder {
             return reject(id, "\(error)")
         }
         if scratch.parts(of: 0).isEmpty { return reject(id, "empty geometry") }
+        if let bad = scratch.xy.firstIndex(where: { !$0.isFinite }) {
+            return reject(id, "coordinate \(bad / 2 + 1) is not a finite number (\(scratch.xy[bad]))")
+        }
         let type = scratch.types[0]
+        let row = Row(attributes: attributes, extras: extras, unsplittable: unsplittable)
         switch bundle.geometry {
         case .polygonal:
             guard type == .polygon || type == .multiPolygon else { return reject(id, "geometry is a \(type), \(bundle.name) needs polygons") }
-            try addPolygonal(id: id, attributes: attributes)
+            try addPolygonal(id: id, row: row)
         case .pointOrPolygonal:
             if type == .point || type == .multiPoint {
-                try addParts(id: id, attributes: attributes, as: .point)
+                try addParts(id: id, row: row, as: .point)
             } else if type == .polygon || type == .multiPolygon {
-                try addPolygonal(id: id, attributes: attributes)
+                try addPolygonal(id: id, row: row)
             } else {
                 return reject(id, "geometry is a \(type), \(bundle.name) needs points or polygons")
             }
         case .linear:
             guard type == .lineString || type == .multiLineString else { return reject(id, "geometry is a \(type), \(bundle.name) needs lines") }
-            try addParts(id: id, attributes: attributes, as: .lineString)
+            try addParts(id: id, row: row, as: .lineString)
         case .point:
             guard type == .point || type == .multiPoint else { return reject(id, "geometry is a \(type), \(bundle.name) needs points") }
-            try addParts(id: id, attributes: attributes, as: .point)
+            try addParts(id: id, row: row, as: .point)
         }
     }
 
     /// Polygons: validity through GEOS; invalid ones repaired with make-valid (polygonal parts kept).
-    private mutating func addPolygonal(id: String, attributes: [String: String]) throws {
+    private mutating func addPolygonal(id: String, row: Row) throws {
         for p in scratch.parts(of: 0) {
             for r in scratch.rings(of: p) where scratch.coordinates(of: r).count < 4 {
                 return reject(id, "a polygon ring has fewer than 4 points")
@@ -232,11 +346,11 @@ struct LayerBuilder {
             repaired += 1
             issues.append(ImportIssue(feature: id, action: .repaired, reason: "\(report.reason ?? "invalid")\(where_): made valid"))
         }
-        try appendRow(result, feature: 0, as: .multiPolygon, id: id, attributes: attributes)
+        try appendRow(result, feature: 0, as: .multiPolygon, id: id, row: row)
     }
 
     /// Points and lines: one feature per part; lines lose repeated consecutive points and need 2 distinct.
-    private mutating func addParts(id: String, attributes: [String: String], as type: GeometryType) throws {
+    private mutating func addParts(id: String, row: Row, as type: GeometryType) throws {
         let parts = scratch.parts(of: 0)
         if parts.count > 1 { split += 1; issues.append(ImportIssue(feature: id, action: .split, reason: "\(parts.count) parts")) }
         for (k, p) in parts.enumerated() {
@@ -260,20 +374,37 @@ struct LayerBuilder {
             single.addRing(coords)
             single.endPart()
             single.endFeature()
-            try appendRow(single, feature: 0, as: type, id: partId, attributes: attributes)
+            try appendRow(single, feature: 0, as: type, id: partId, row: row)
         }
     }
 
-    private mutating func appendRow(_ geometry: GeometryColumn, feature: Int, as type: GeometryType, id: String, attributes: [String: String]) throws {
+    /// A source feature's values: bundle attributes as text, kept source fields, and the `--node` exemption.
+    private struct Row {
+        var attributes: [String: String]
+        var extras: [AttributeValue]
+        var unsplittable: Bool
+    }
+
+    private mutating func appendRow(_ geometry: GeometryColumn, feature: Int, as type: GeometryType, id: String, row: Row) throws {
         var copy = GeometryColumn()
         copy.append(geometry, feature: feature)
         if type == .multiPolygon, copy.types[0] == .polygon { copy.setType(.multiPolygon, at: 0) }
         column.append(copy, feature: 0)
+        if node { unsplittable.append(row.unsplittable) }
+        for (k, spec) in extraFields.enumerated() {
+            let value = k < row.extras.count ? row.extras[k] : .null
+            switch spec.type {
+            case .integer: if case let .integer(x) = value { ints[spec.name]!.append(x) } else { ints[spec.name]!.append(nil) }
+            case .real: if case let .real(x) = value { reals[spec.name]!.append(x) } else { reals[spec.name]!.append(nil) }
+            case .text: if case let .text(x) = value { texts[spec.name]!.append(x) } else { texts[spec.name]!.append(nil) }
+            }
+        }
+        let attributes = row.attributes
         for field in bundle.fields {
             let raw = field.name == "id" ? id : attributes[field.name]
             switch field.type {
             case .text:
-                texts[field.name]!.append(raw.map { checkedText(field.name, values.map(field.name, $0)) })
+                texts[field.name]!.append(raw.map { field.name == "id" ? $0 : checkedText(field.name, mappedValue(field.name, $0)) })
             case .integer:
                 ints[field.name]!.append(raw.flatMap { parseNumber(field.name, $0) }.map { Int64($0.rounded()) })
             case .real:
@@ -284,8 +415,22 @@ struct LayerBuilder {
         }
     }
 
+    /// A text value through the user's `--values` mapping, else the shipped Chinese names (住宅 → residential,
+    /// 幼儿园 → kindergarten), else unchanged.
+    private func mappedValue(_ field: String, _ value: String) -> String {
+        if let mapped = values.fields[field]?[value] { return mapped }
+        // Bundle values (the common case of a bundle GeoPackage) need no look-up in the Chinese lists.
+        if let allowed = allowedValues[field], allowed.values.contains(value) { return value }
+        return chineseNames.map(layer: bundle.name, field: field, value) ?? value
+    }
+
     private mutating func checkedText(_ field: String, _ value: String) -> String {
-        guard let rule = bundle.allowedValues[field] else { return value }
+        if bundle.name == "facilities", field == "category", !chineseNames.categoryKeys.isEmpty {
+            // Kept as given (a --standard FILE may define it), but counted when the shipped standard does not.
+            if !chineseNames.categoryKeys.contains(value) { unknownValues[field, default: [:]][value, default: 0] += 1 }
+            return value
+        }
+        guard let rule = allowedValues[field] else { return value }
         let normalised = value.lowercased()
         if rule.values.contains(normalised) { return normalised }
         unknownValues[field, default: [:]][value, default: 0] += 1
@@ -307,15 +452,44 @@ struct LayerBuilder {
         return nil
     }
 
+    /// Per field, the values that mapped to nothing: the ten most common with their counts (ties by value).
+    var unmappedValues: [String: [UnmappedValue]] {
+        unknownValues.mapValues { counts in
+            counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(10).map { UnmappedValue(value: $0.key, count: $0.value) }
+        }
+    }
+
+    /// Removes rows (e.g. features whose coordinates could not be reprojected), recording each as rejected with its reason.
+    mutating func reject(rows: [Int: String]) {
+        guard !rows.isEmpty else { return }
+        let ids = texts["id"]!
+        for (row, reason) in rows.sorted(by: { $0.key < $1.key }) { reject(ids[row] ?? "#\(row + 1)", reason) }
+        let kept = (0 ..< column.count).filter { rows[$0] == nil }
+        keepRows(kept)
+    }
+
+    /// Keeps only the given rows (in this order) of the geometries and every attribute.
+    mutating func keepRows(_ kept: [Int]) {
+        column = column.subset(kept)
+        for key in ints.keys { ints[key] = kept.map { ints[key]![$0] } }
+        for key in reals.keys { reals[key] = kept.map { reals[key]![$0] } }
+        for key in texts.keys { texts[key] = kept.map { texts[key]![$0] } }
+        if !unsplittable.isEmpty { unsplittable = kept.map { unsplittable[$0] } }
+    }
+
     /// The finished table (and the warnings about values that were changed).
     mutating func table(crs: CoordinateReferenceSystem) -> FeatureTable {
         for (field, n) in unparsable.sorted(by: { $0.key < $1.key }) {
             warnings.append("\(n) value(s) of '\(field)' are not numbers and were stored as null")
         }
-        for (field, counts) in unknownValues.sorted(by: { $0.key < $1.key }) {
-            let fallback = bundle.allowedValues[field]?.fallback ?? ""
-            let top = counts.sorted { $0.value > $1.value }.prefix(5).map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")
-            warnings.append("\(counts.values.reduce(0, +)) value(s) of '\(field)' are not bundle values and were set to '\(fallback)' (\(top)); map them with --values FILE")
+        for (field, top) in unmappedValues.sorted(by: { $0.key < $1.key }) {
+            let total = unknownValues[field]?.values.reduce(0, +) ?? 0
+            let list = top.map { "\($0.value) ×\($0.count)" }.joined(separator: ", ")
+            if let fallback = allowedValues[field]?.fallback {
+                warnings.append("\(total) value(s) of '\(field)' are not bundle values and were set to '\(fallback)' (most common: \(list)); map them with --values FILE")
+            } else {
+                warnings.append("\(total) value(s) of '\(field)' name no category of the standard (most common: \(list)); map them with --values FILE")
+            }
         }
         if bundle.name == "pipes", let diameters = reals["diameter_mm"] {
             // Stored in mm; the source's values are these divided by 1000 with --diameter-unit m.
@@ -337,7 +511,7 @@ struct LayerBuilder {
         case .point: geometryType = .point
         case .pointOrPolygonal: geometryType = .geometryCollection
         }
-        let columns = bundle.fields.map { field -> AttributeColumn in
+        let columns = (bundle.fields + extraFields).map { field -> AttributeColumn in
             switch field.type {
             case .integer: return AttributeColumn(field.name, .integer(ints[field.name]!))
             case .real: return AttributeColumn(field.name, .real(reals[field.name]!))

@@ -117,8 +117,13 @@ struct DrainageInputTests {
         #expect(report.warnings.contains { $0.contains("look like millimetres") }, "\(report.warnings)")
         let plain = try store.importLayer(ImportOptions(layer: "pipes", source: millimetres.path, fieldMap: ["diameter_mm": "DN"]))
         #expect(plain.warnings.isEmpty, "\(plain.warnings)")
-        // Unmapped kind values are reported (and set to 'other').
-        let unmapped = try store.importLayer(ImportOptions(layer: "pipes", source: metres.path, fieldMap: fields, diameterUnit: "m"))
+        // Without a mapping file the Chinese kinds map through Data/values/chinese-values.json (污水 → sewer …).
+        let shipped = try store.importLayer(ImportOptions(layer: "pipes", source: metres.path, fieldMap: fields, diameterUnit: "m"))
+        #expect(!shipped.warnings.contains { $0.contains("'kind'") }, "\(shipped.warnings)")
+        #expect(try store.snapshot("pipes").text("kind")! == ["sewer", "combined", "storm"])
+        // Values that map to nothing are reported (and set to 'other').
+        let unmapped = try store.importLayer(ImportOptions(layer: "pipes", source: metres.path, fieldMap: ["kind": "GXID"], diameterUnit: "m"))
         #expect(unmapped.warnings.contains { $0.contains("'kind'") && $0.contains("--values") }, "\(unmapped.warnings)")
+        #expect(unmapped.unmapped["kind"]?.map(\.value) == ["W1", "W2", "W3"])
     }
 }

@@ -55,7 +55,7 @@ import Testing
         #expect(some.columns.map(\.name) == ["floors", "use"], "in the layer's field order")
         #expect(some.text("id") == nil)
         let all = try store.snapshot("buildings")
-        #expect(all.columns.map(\.name) == ["id", "floors", "height", "use", "year"])
+        #expect(all.columns.map(\.name) == ["id", "floors", "height", "use", "year", "residents", "households"])
         #expect(some.integers("floors") == all.integers("floors"))
         #expect(some.geometries.xy == all.geometries.xy)
         let noField = expectStoreError { _ = try store.snapshot("buildings", fields: ["colour"]) }

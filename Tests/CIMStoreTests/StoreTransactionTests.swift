@@ -6,22 +6,31 @@ import Testing
 /// A layer is replaced in one transaction: an import or write that fails part-way leaves the previous
 /// contents, proven with real failure paths.
 @Suite struct StoreTransactionTests {
-    @Test func reprojectionFailureLeavesThePreviousLayer() throws {
+    @Test func impossibleCoordinatesAreRejectedAndAnEmptyImportLeavesThePreviousLayer() throws {
         try withTemporaryDirectory { dir in
             let (store, path) = try StoreImportErrorTests.makeStore(dir)
-            let before = try StoreFingerprint(path)
-            // Four good buildings, then one whose corner is at latitude 95°: PROJ cannot project it.
+            // Four good buildings, then one whose corner is at latitude 95°: it is rejected with its id, the rest import.
             let source = try write(geoJSON([
                 ("{\"id\":\"n1\"}", squareJSON(115.99, 29.71)), ("{\"id\":\"n2\"}", squareJSON(115.991, 29.71)),
                 ("{\"id\":\"n3\"}", squareJSON(115.992, 29.71)), ("{\"id\":\"n4\"}", squareJSON(115.993, 29.71)),
                 ("{\"id\":\"bad\"}", polygonJSON([(115.99, 29.71), (116.0, 29.71), (116.0, 95.0), (115.99, 29.71)])),
             ]), to: dir, "bad.geojson")
-            let error = expectStoreError { _ = try store.importLayer(ImportOptions(layer: "buildings", source: source)) }
-            #expect(error?.message.contains("reprojection failed") == true, "\(String(describing: error))")
-            #expect(error?.message.contains("EPSG:4548") == true)
-            #expect(error?.file == source)
+            let report = try store.importLayer(ImportOptions(layer: "buildings", source: source))
+            #expect(report.imported == 4 && report.rejected == 1)
+            #expect(report.issues.contains { $0.feature == "bad" && $0.action == .rejected && $0.reason.contains("longitude and latitude") }, "\(report.issues)")
+            #expect(try store.snapshot("buildings").text("id") == ["n1", "n2", "n3", "n4"])
+
+            // A source whose every feature is rejected ends empty: an error, and the layer keeps its contents.
+            let before = try StoreFingerprint(path)
+            let allBad = try write(geoJSON([
+                ("{\"id\":\"x1\"}", polygonJSON([(115.99, 29.71), (116.0, 29.71), (116.0, 95.0), (115.99, 29.71)])),
+                ("{\"id\":\"x2\"}", squareJSON(200.0, 29.71)),
+            ]), to: dir, "allbad.geojson")
+            let error = expectStoreError { _ = try store.importLayer(ImportOptions(layer: "buildings", source: allBad)) }
+            #expect(error?.message.contains("ends with no features") == true, "\(String(describing: error))")
+            #expect(error?.file == allBad)
             #expect(try StoreFingerprint(path) == before)
-            #expect(try store.snapshot("buildings").text("id") == ["b1", "b2", "b3", "b4", "b5"])
+            #expect(try store.snapshot("buildings").text("id") == ["n1", "n2", "n3", "n4"])
         }
     }
 

@@ -21,6 +21,8 @@ public struct DrainageBuildings: Sendable {
     /// The footprints (one feature per building, in this order).
     public var geometries: GeometryColumn
 
+    /// What the numbers rest on (unknown-use buildings whose residents are not counted, floors assumed …).
+    public var quality: BuildingDataQuality
     public var count: Int { rows.count }
 
     public init(buildings: FeatureTable, standard: Standard, unknownIsResidential: Bool) throws {
@@ -43,8 +45,14 @@ public struct DrainageBuildings: Sendable {
         footprintArea = (0 ..< rows.count).map { geometries.area($0) }
         floorArea = zip(footprintArea, floors).map { $0 * Double($1) }
         residential = uses.map { ResidentialBuildings.isResidential($0, unknownIsResidential: unknownIsResidential) }
-        let perResident = standard.parameters.floorAreaPerResident
-        residents = zip(floorArea, residential).map { $1 ? $0 / perResident : 0 }
+        let given = buildings.reals("residents") ?? buildings.integers("residents")?.map { $0.map(Double.init) }
+        let households = buildings.reals("households") ?? buildings.integers("households")?.map { $0.map(Double.init) }
+        let parameters = standard.parameters
+        let residential = self.residential, floorArea = self.floorArea
+        residents = rows.indices.map { k in
+            residential[k] ? ResidentialBuildings.residents(given: given?[rows[k]], households: households?[rows[k]], floorArea: floorArea[k], parameters: parameters) : 0
+        }
+        quality = BuildingDataQuality(buildings: buildings, counted: rows, unknownIsResidential: unknownIsResidential)
         let result = SharedBuffer(repeating: 0.0, count: rows.count * 2)
         let failure = SharedBuffer<String?>(repeating: nil, count: 1)
         let contexts = (0 ..< workerCount).map { _ in GEOSContext() }

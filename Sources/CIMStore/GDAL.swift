@@ -90,7 +90,7 @@ final class OGRDataset {
         GDAL.reset()
         guard let drv = GDALGetDriverByName(driver) else { throw StoreError("GDAL has no \(driver) driver", file: path) }
         let handle = GDAL.withStringList(options) { GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, $0) }
-        guard let handle else { throw StoreError("cannot create: \(GDAL.lastError("GDALCreate failed"))", file: path) }
+        guard let handle else { throw StoreError.gdal("cannot create the file", message: GDAL.lastError(""), file: path) }
         return OGRDataset(handle: handle, path: path)
     }
 
@@ -113,14 +113,14 @@ final class OGRDataset {
         GDAL.reset()
         let result = GDALDatasetExecuteSQL(handle, sql, nil, nil)
         if let result { GDALDatasetReleaseResultSet(handle, result) }
-        if CPLGetLastErrorType() == CE_Failure { throw StoreError("SQL failed: \(GDAL.lastError(sql))", file: path) }
+        if CPLGetLastErrorType() == CE_Failure { throw StoreError.gdal("cannot write the store's tables", message: GDAL.lastError(""), file: path) }
     }
 
     /// Runs a query and returns the rows' string values (`GDALDatasetExecuteSQL`, `OGR_F_GetFieldAsString`).
     func query(_ sql: String) throws -> [[String?]] {
         GDAL.reset()
         guard let result = GDALDatasetExecuteSQL(handle, sql, nil, nil) else {
-            if CPLGetLastErrorType() == CE_Failure { throw StoreError("SQL failed: \(GDAL.lastError(sql))", file: path) }
+            if CPLGetLastErrorType() == CE_Failure { throw StoreError.gdal("cannot read the store's tables", message: GDAL.lastError(""), file: path) }
             return []
         }
         defer { GDALDatasetReleaseResultSet(handle, result) }
@@ -139,14 +139,14 @@ final class OGRDataset {
     func startTransaction() throws {
         GDAL.reset()
         guard GDALDatasetStartTransaction(handle, 0) == OGRERR_NONE else {
-            throw StoreError("cannot start a transaction: \(GDAL.lastError("GDALDatasetStartTransaction"))", file: path)
+            throw StoreError.gdal("cannot start a transaction", message: GDAL.lastError(""), file: path)
         }
     }
 
     func commit() throws {
         GDAL.reset()
         guard GDALDatasetCommitTransaction(handle) == OGRERR_NONE else {
-            throw StoreError("commit failed: \(GDAL.lastError("GDALDatasetCommitTransaction"))", file: path)
+            throw StoreError.gdal("cannot commit the write", message: GDAL.lastError(""), file: path)
         }
     }
 

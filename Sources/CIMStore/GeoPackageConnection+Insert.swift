@@ -14,16 +14,19 @@ import Foundation
 extension GeoPackageConnection {
 
     private func fail(_ what: String, layer: String) -> StoreError {
-        StoreError("\(what): \(String(cString: sqlite3_errmsg(db)))", file: path, layer: layer)
+        failure(SQLITE_ERROR, what, layer: layer)
     }
 
-    private func execute(_ sql: String, layer: String) throws {
-        guard sqlite3_exec(db, sql, nil, nil, nil) == SQLITE_OK else { throw fail("SQL failed (\(sql.prefix(60)))", layer: layer) }
+    /// Runs one statement of the write; `what` names it in the error (never the SQL text).
+    private func execute(_ sql: String, layer: String, what: String = "cannot write the layer's metadata") throws {
+        guard inTransaction else { throw StoreError("the transaction was rolled back by SQLite; nothing more is written", file: path, layer: layer) }
+        let status = sqlite3_exec(db, sql, nil, nil, nil)
+        guard status == SQLITE_OK else { throw failure(status, what, layer: layer) }
     }
 
     private func scalar(_ sql: String, layer: String) throws -> Int64? {
         var statement: OpaquePointer?
-        guard sqlite3_prepare_v2(db, sql, -1, &statement, nil) == SQLITE_OK else { throw fail("SQL failed", layer: layer) }
+        guard sqlite3_prepare_v2(db, sql, -1, &statement, nil) == SQLITE_OK else { throw fail("cannot read the layer's metadata", layer: layer) }
         defer { sqlite3_finalize(statement) }
         guard sqlite3_step(statement) == SQLITE_ROW, sqlite3_column_type(statement, 0) != SQLITE_NULL else { return nil }
         return sqlite3_column_int64(statement, 0)
@@ -31,7 +34,7 @@ extension GeoPackageConnection {
 
     private func text(_ sql: String, layer: String) throws -> String? {
         var statement: OpaquePointer?
-        guard sqlite3_prepare_v2(db, sql, -1, &statement, nil) == SQLITE_OK else { throw fail("SQL failed", layer: layer) }
+        guard sqlite3_prepare_v2(db, sql, -1, &statement, nil) == SQLITE_OK else { throw fail("cannot read the layer's metadata", layer: layer) }
         defer { sqlite3_finalize(statement) }
         guard sqlite3_step(statement) == SQLITE_ROW, let text = sqlite3_column_text(statement, 0) else { return nil }
         return String(cString: text)
@@ -111,16 +114,13 @@ extension GeoPackageConnection {
         // The fid of each row (the R-tree's ids).
         var rowIDs: [Int64] = []
         rowIDs.reserveCapacity(table.count)
-        /// Writes rows `range` one statement each (after a batch failed: the failing row is named).
-        func insertOneByOne(_ range: Range<Int>) throws {
-            for i in range {
-                bind(single, row: i, first: 1)
-                let status = sqlite3_step(single)
-                let message = String(cString: sqlite3_errmsg(db))
-                sqlite3_reset(single)
-                guard status == SQLITE_DONE else { throw StoreError("cannot write: \(message)", file: path, layer: name, feature: "#\(i + 1)") }
-                rowIDs.append(givenFIDs ? Int64(i + 1) : sqlite3_last_insert_rowid(db))
-            }
+        /// Writes row `i` alone (the last rows of a table, and tables that bring their own fid).
+        func insertOne(_ i: Int) throws {
+            bind(single, row: i, first: 1)
+            let status = sqlite3_step(single)
+            guard status == SQLITE_DONE else { throw failure(status, "cannot write", layer: name, feature: "#\(i + 1)", statement: single) }
+            sqlite3_reset(single)
+            rowIDs.append(givenFIDs ? Int64(i + 1) : sqlite3_last_insert_rowid(db))
         }
         var start = 0
         while start < table.count {
@@ -129,11 +129,15 @@ extension GeoPackageConnection {
             if end - start == batch {
                 for i in start ..< end { bind(target, row: i, first: Int32((i - start) * perRow + 1)) }
                 let status = sqlite3_step(target)
+                // No retry row by row after a failure: SQLite may have rolled the whole transaction back
+                // (SQLITE_FULL, SQLITE_IOERR …), and any further statement would run in autocommit.
+                guard status == SQLITE_DONE else {
+                    throw failure(status, "cannot write", layer: name, feature: "#\(start + 1)–#\(end)", statement: target)
+                }
                 sqlite3_reset(target)
-                // A failed statement changes nothing: redo the batch row by row to name the row.
-                if status != SQLITE_DONE { try insertOneByOne(start ..< end) } else { rowIDs.append(contentsOf: (start ..< end).map { Int64($0 + 1) }) }
+                rowIDs.append(contentsOf: (start ..< end).map { Int64($0 + 1) })
             } else {
-                try insertOneByOne(start ..< end)
+                for i in start ..< end { try insertOne(i) }
             }
             for i in start ..< end where hasGeometry && !geometries.parts(of: i).isEmpty {
                 let e = geometries.envelope(i)

@@ -44,7 +44,10 @@ struct SQLiteRTreeBulkLoad {
     let path: String, layer: String
 
     private func failure(_ what: String) -> StoreError { StoreError(what, file: path, layer: layer) }
-    private func fail(_ what: String) -> StoreError { failure("\(what): \(String(cString: sqlite3_errmsg(db)))") }
+    /// The failed SQLite call's error with its cause translated (disk full, busy …).
+    private func fail(_ what: String) -> StoreError {
+        StoreError.sqlite(sqlite3_extended_errcode(db), detail: String(cString: sqlite3_errmsg(db)), what: what, file: path, layer: layer)
+    }
 
     private func quoted(_ suffix: String) -> String { "\"" + (table + suffix).replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
 

@@ -36,7 +36,7 @@ extension Store {
     private func createAttributeTable(_ name: String, _ fields: [FieldSpec]) throws {
         GDAL.reset()
         guard let layer = GDAL.withStringList(["FID=fid"], { GDALDatasetCreateLayer(dataset.handle, name, nil, wkbNone, $0) }) else {
-            throw StoreError("cannot create table: \(GDAL.lastError("GDALDatasetCreateLayer"))", file: path, layer: name)
+            throw StoreError.gdal("cannot create the table", message: GDAL.lastError(""), file: path, layer: name)
         }
         try createFields(layer, fields, layerName: name)
     }
@@ -47,7 +47,7 @@ extension Store {
             let definition = OGR_Fld_Create(spec.name, type)
             defer { OGR_Fld_Destroy(definition) }
             guard OGR_L_CreateField(layer, definition, 1) == OGRERR_NONE else {
-                throw StoreError("cannot create field '\(spec.name)': \(GDAL.lastError("OGR_L_CreateField"))", file: path, layer: layerName)
+                throw StoreError.gdal("cannot create the field '\(spec.name)'", message: GDAL.lastError(""), file: path, layer: layerName)
             }
         }
     }
@@ -111,7 +111,7 @@ extension Store {
             OGR_F_SetFieldString(feature, 2, issue.action.rawValue)
             OGR_F_SetFieldString(feature, 3, issue.reason)
             guard OGR_L_CreateFeature(table, feature) == OGRERR_NONE else {
-                throw StoreError("cannot record import issue: \(GDAL.lastError("OGR_L_CreateFeature"))", file: path, layer: StoreTables.issues)
+                throw StoreError.gdal("cannot record an import issue", message: GDAL.lastError(""), file: path, layer: StoreTables.issues)
             }
         }
     }

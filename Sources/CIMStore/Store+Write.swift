@@ -68,7 +68,7 @@ extension Store {
         if let index = dataset.layerIndex(named: table.name) {
             GDAL.reset()
             guard GDALDatasetDeleteLayer(dataset.handle, Int32(index)) == OGRERR_NONE else {
-                throw StoreError("cannot replace the layer: \(GDAL.lastError("GDALDatasetDeleteLayer"))", file: path, layer: table.name)
+                throw StoreError.gdal("cannot replace the layer", message: GDAL.lastError(""), file: path, layer: table.name)
             }
         }
         var srs: OGRSpatialReferenceH?
@@ -95,7 +95,7 @@ extension Store {
         GDAL.reset()
         let options = ["FID=fid", "GEOMETRY_NAME=geom", "SPATIAL_INDEX=YES"]
         guard let layer = GDAL.withStringList(options, { GDALDatasetCreateLayer(dataset.handle, table.name, srs, ogrType, $0) }) else {
-            throw StoreError("cannot create the layer: \(GDAL.lastError("GDALDatasetCreateLayer"))", file: path, layer: table.name)
+            throw StoreError.gdal("cannot create the layer", message: GDAL.lastError(""), file: path, layer: table.name)
         }
         try createFields(layer, table.columns.map { FieldSpec($0.name, $0.values.type) }, layerName: table.name)
         if let bulk = GeoPackageConnection(dataset: dataset) {
@@ -128,7 +128,7 @@ extension Store {
             }
             GDAL.reset()
             guard OGR_L_CreateFeature(layer, feature) == OGRERR_NONE else {
-                throw StoreError("cannot write: \(GDAL.lastError("OGR_L_CreateFeature"))", file: path, layer: table.name, feature: "#\(i + 1)")
+                throw StoreError.gdal("cannot write", message: GDAL.lastError(""), file: path, layer: table.name, feature: "#\(i + 1)")
             }
             if let progress, i % 4096 == 4095 { progress(i + 1) }
         }

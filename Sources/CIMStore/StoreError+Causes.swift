@@ -1,0 +1,76 @@
+import CSQLite
+
+/// The causes behind failed SQLite and GDAL calls, in words a person understands: a full disk, a store
+/// another process is writing, a read-only file or folder, a corrupt file. Raw SQL text and driver
+/// internals never reach the user without the file and this cause.
+extension StoreError {
+    /// What a failed SQLite call means: `code` is the (extended) result code (`sqlite3_extended_errcode`),
+    /// `detail` SQLite's message (`sqlite3_errmsg`), `what` the operation ("cannot write").
+    static func sqlite(_ code: Int32, detail: String, what: String, file: String, layer: String? = nil, feature: String? = nil) -> StoreError {
+        if let cause = Cause(sqliteCode: code) { return cause.error(file: file, layer: layer, feature: feature) }
+        return StoreError("\(what): \(detail)", file: file, layer: layer, feature: feature)
+    }
+
+    /// A StoreError for a failed GDAL call: the cause when GDAL's message carries one (GDAL's GeoPackage
+    /// driver reports SQLite's and the system's messages), else "`what`: GDAL's message".
+    static func gdal(_ what: String, message: String, file: String, layer: String? = nil, feature: String? = nil) -> StoreError {
+        if let cause = Cause(message: message) { return cause.error(file: file, layer: layer, feature: feature) }
+        return StoreError(message.isEmpty ? what : "\(what): \(message)", file: file, layer: layer, feature: feature)
+    }
+
+    /// The causes a person can act on.
+    enum Cause: Equatable {
+        case diskFull, busy, readOnly, corrupt, ioError, cannotOpen, outOfMemory
+
+        /// From an SQLite result code (its primary code, the low byte).
+        init?(sqliteCode code: Int32) {
+            switch code & 0xFF {
+            case SQLITE_FULL: self = .diskFull
+            case SQLITE_BUSY, SQLITE_LOCKED: self = .busy
+            case SQLITE_READONLY: self = .readOnly
+            case SQLITE_CORRUPT, SQLITE_NOTADB: self = .corrupt
+            case SQLITE_IOERR: self = .ioError
+            case SQLITE_CANTOPEN: self = .cannotOpen
+            case SQLITE_NOMEM: self = .outOfMemory
+            default: return nil
+            }
+        }
+
+        /// From the text of an SQLite, GDAL or system message.
+        init?(message: String) {
+            let text = message.lowercased()
+            if text.contains("database or disk is full") || text.contains("no space left on device") { self = .diskFull }
+            else if text.contains("database is locked") || text.contains("database table is locked") { self = .busy }
+            else if text.contains("readonly database") || text.contains("read-only file system") || text.contains("permission denied") { self = .readOnly }
+            else if text.contains("database disk image is malformed") || text.contains("file is not a database") { self = .corrupt }
+            else if text.contains("disk i/o error") { self = .ioError }
+            else if text.contains("unable to open database file") { self = .cannotOpen }
+            else { return nil }
+        }
+
+        func error(file: String, layer: String?, feature: String?) -> StoreError {
+            switch self {
+            case .diskFull:
+                return StoreError("disk full: the write was rolled back and the store is as it was", file: file, layer: layer, feature: feature,
+                                  hint: "free some space on the store's disk and run again")
+            case .busy:
+                return StoreError("the store is busy: another process is writing it", file: file, layer: layer, feature: feature,
+                                  hint: "wait for it to finish and run again")
+            case .readOnly:
+                return StoreError("the store is read-only: cannot write the file or its folder", file: file, layer: layer, feature: feature,
+                                  hint: "SQLite writes a journal beside the store: the file and its folder must be writable")
+            case .corrupt:
+                return StoreError("the store is corrupt (not a readable GeoPackage/SQLite file)", file: file, layer: layer, feature: feature,
+                                  hint: "restore it from a copy or import the layers again into a new store")
+            case .ioError:
+                return StoreError("disk I/O error: the write was rolled back", file: file, layer: layer, feature: feature,
+                                  hint: "check the disk and run again")
+            case .cannotOpen:
+                return StoreError("cannot open the store's file or its journal", file: file, layer: layer, feature: feature,
+                                  hint: "check that the folder exists and is writable")
+            case .outOfMemory:
+                return StoreError("out of memory", file: file, layer: layer, feature: feature)
+            }
+        }
+    }
+}

@@ -46,10 +46,10 @@ struct AuditCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        if !(gapTolerance.isFinite && gapTolerance >= 0) { throw ValidationError("--gap-tolerance must be a distance >= 0 m") }
-        if !(nodeTolerance.isFinite && nodeTolerance >= 0) { throw ValidationError("--node-tolerance must be a distance >= 0 m") }
-        if let maxLength, !(maxLength.isFinite && maxLength > 0) { throw ValidationError("--max-length must be positive") }
-        if top < 0 { throw ValidationError("--top must not be negative") }
+        try OptionValidation.tolerance(gapTolerance, "--gap-tolerance")
+        try OptionValidation.tolerance(nodeTolerance, "--node-tolerance")
+        try OptionValidation.distance(maxLength, "--max-length", zeroAllowed: false)
+        try OptionValidation.integer(top, "--top", in: 0 ... OptionValidation.maximumCount)
         do { _ = try PipeKinds.parse(kinds) } catch let error as AnalysisError { throw ValidationError("--kinds: \(error)") }
     }
 

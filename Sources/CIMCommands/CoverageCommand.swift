@@ -33,10 +33,11 @@ struct CoverageCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        if grid <= 0 { throw ValidationError("--grid must be positive") }
-        if let cutoff, cutoff <= 0 { throw ValidationError("--cutoff must be positive") }
-        if snapTolerance < 0 { throw ValidationError("--snap-tolerance must not be negative") }
-        if maxAccess <= 0 { throw ValidationError("--max-access must be positive") }
+        try OptionValidation.distance(grid, "--grid", zeroAllowed: false)
+        try OptionValidation.distance(cutoff, "--cutoff", zeroAllowed: false)
+        try OptionValidation.tolerance(snapTolerance, "--snap-tolerance")
+        try OptionValidation.distance(maxAccess, "--max-access", zeroAllowed: false)
+        try OptionValidation.integer(top, "--top", in: 0 ... OptionValidation.maximumCount)
     }
 
     func run() throws {

@@ -39,9 +39,9 @@ struct GapsCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        if !(radius.isFinite && radius >= 0) { throw ValidationError("--radius must be a distance >= 0 m") }
-        if !(merge.isFinite && merge >= 0) { throw ValidationError("--merge must be a distance >= 0 m") }
-        if top < 0 { throw ValidationError("--top must not be negative") }
+        try OptionValidation.distance(radius, "--radius", zeroAllowed: true)
+        try OptionValidation.distance(merge, "--merge", zeroAllowed: true)
+        try OptionValidation.integer(top, "--top", in: 0 ... OptionValidation.maximumCount)
         do { _ = try PipeKinds.parse(kinds) } catch let error as AnalysisError { throw ValidationError("--kinds: \(error)") }
     }
 

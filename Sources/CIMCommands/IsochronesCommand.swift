@@ -28,11 +28,19 @@ struct IsochronesCommand: ParsableCommand {
     @Option(name: .long, help: "Write the layer to this GeoPackage instead of the store.") var out: String?
     @OptionGroup var output: OutputOptions
 
+    /// The longest walk `--minutes` accepts: a day.
+    static let maximumMinutes = 1440.0
+
+    func validate() throws {
+        _ = try OptionValidation.realList(minutes, "--minutes", in: 0 ... Self.maximumMinutes, zeroAllowed: false, unit: "minutes")
+        try OptionValidation.real(width, "--width", in: 0 ... OptionValidation.maximumTolerance, zeroAllowed: false)
+        try OptionValidation.real(metresPerMinute, "--metres-per-minute", in: 0 ... 1_000, zeroAllowed: false, unit: "m/min")
+        try OptionValidation.tolerance(snapTolerance, "--snap-tolerance")
+        try OptionValidation.distance(maxAccess, "--max-access", zeroAllowed: false)
+    }
+
     func run() throws {
-        let values = try minutes.split(separator: ",").map { text -> Double in
-            guard let v = Double(text.trimmingCharacters(in: .whitespaces)), v > 0 else { throw ValidationError("--minutes takes positive numbers, got '\(text)'") }
-            return v
-        }
+        let values = try OptionValidation.realList(minutes, "--minutes", in: 0 ... Self.maximumMinutes, zeroAllowed: false, unit: "minutes")
         let standard = try self.standard.map { try Standard.load(URL(fileURLWithPath: $0)) } ?? Standard.shipped()
         let store = try Store.open(self.store, update: out == nil)
         for layer in ["roads", "facilities"] where !store.hasLayer(layer) {

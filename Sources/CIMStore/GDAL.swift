@@ -46,6 +46,9 @@ enum GDAL {
 final class OGRDataset {
     let handle: GDALDatasetH
     let path: String
+    /// Decides the commits on GDAL's SQLite connection during and after store writes (``CommitGate``);
+    /// kept here because it must live as long as the connection.
+    let commitGate = CommitGate()
 
     private init(handle: GDALDatasetH, path: String) {
         self.handle = handle

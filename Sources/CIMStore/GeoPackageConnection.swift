@@ -22,6 +22,11 @@ struct GeoPackageConnection {
         let code = status == SQLITE_ERROR || status == SQLITE_OK ? sqlite3_extended_errcode(db) : status
         let detail = String(cString: sqlite3_errmsg(db))
         if let statement { sqlite3_reset(statement) }
+        if StoreError.Cause(sqliteCode: code) == nil && !inTransaction {
+            // SQLite rolled the write back during an earlier call (GDAL's, which did not report it): its
+            // cause is GDAL's last error message.
+            return StoreError.gdal(what, message: GDAL.lastError(detail), file: path, layer: layer, feature: feature)
+        }
         return StoreError.sqlite(code, detail: detail, what: what, file: path, layer: layer, feature: feature)
     }
 
@@ -29,4 +34,38 @@ struct GeoPackageConnection {
     /// transaction back by itself after some errors (SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM …); nothing
     /// may be written after that, or it would land in autocommit, outside the transaction.
     var inTransaction: Bool { sqlite3_get_autocommit(db) == 0 }
+}
+
+/// Which commits SQLite may make on GDAL's connection during and after a store write
+/// (``GeoPackageConnection/install(_:)``, `sqlite3_commit_hook`). SQLite rolls a transaction back by
+/// itself after some errors (SQLITE_FULL, SQLITE_IOERR …) and GDAL does not notice: its next statements
+/// (the rest of a layer deletion, a deferred R-tree, cached counts written at close) would run in
+/// autocommit, outside any transaction, and change the store half-way. While a write is open only its own
+/// COMMIT passes; after such a failure nothing does.
+final class CommitGate {
+    enum Mode {
+        /// Every commit passes (no write in progress).
+        case open
+        /// A write's transaction is open: any other commit (an autocommit statement) is turned into a rollback.
+        case writing
+        /// The write's own COMMIT is under way.
+        case committing
+        /// A write failed after SQLite rolled it back: every commit is turned into a rollback, for good.
+        case sealed
+    }
+    var mode = Mode.open
+}
+
+extension GeoPackageConnection {
+    /// Makes `gate` decide every commit on this connection (`sqlite3_commit_hook`; a non-zero return turns
+    /// the commit into a rollback). The gate must live as long as the connection (the dataset keeps it).
+    func install(_ gate: CommitGate) {
+        sqlite3_commit_hook(db, { context in
+            guard let context else { return 0 }
+            switch Unmanaged<CommitGate>.fromOpaque(context).takeUnretainedValue().mode {
+            case .open, .committing: return 0
+            case .writing, .sealed: return 1
+            }
+        }, Unmanaged.passUnretained(gate).toOpaque())
+    }
 }

@@ -44,9 +44,16 @@ extension Store {
                 throw StoreError("column '\(column.name)' has \(column.values.count) values for \(table.count) features", file: path, layer: table.name)
             }
         }
+        if dataset.commitGate.mode == .sealed {
+            throw StoreError("an earlier write to this store failed and was rolled back; nothing more is written through this handle", file: path,
+                             hint: "open the store again")
+        }
         try ensureMetadataTables()
         try dataset.startTransaction()
         let previousCRS = crs
+        let connection = GeoPackageConnection(dataset: dataset)
+        connection?.install(dataset.commitGate)
+        dataset.commitGate.mode = .writing
         do {
             if let newCRS, crs == nil { try setCRS(newCRS) }
             for table in tables {
@@ -56,10 +63,20 @@ extension Store {
                                             features: table.count, repaired: provenance.repaired, rejected: provenance.rejected))
                 try recordIssues(layer: table.name, provenance.issues)
             }
+            dataset.commitGate.mode = .committing
             try dataset.commit()
+            dataset.commitGate.mode = .open
         } catch {
+            // When SQLite has already rolled the transaction back by itself (SQLITE_FULL, SQLITE_IOERR …),
+            // GDAL's view of the layers is stale: the gate then refuses every later commit, so that nothing
+            // GDAL writes afterwards (at close) lands outside a transaction.
+            let rolledBackBySQLite = connection.map { !$0.inTransaction } ?? false
+            dataset.commitGate.mode = rolledBackBySQLite ? .sealed : .open
             dataset.rollback()
             crs = previousCRS
+            if rolledBackBySQLite, (error as? StoreError)?.cause == nil {
+                throw StoreError.rolledBackBySQLite(file: path, layer: (error as? StoreError)?.layer)
+            }
             throw error
         }
     }
@@ -100,7 +117,10 @@ extension Store {
         try createFields(layer, table.columns.map { FieldSpec($0.name, $0.values.type) }, layerName: table.name)
         if let bulk = GeoPackageConnection(dataset: dataset) {
             // GDAL's deferred spatial index and cached counts are synchronised before the raw inserts.
-            OGR_L_SyncToDisk(layer)
+            GDAL.reset()
+            guard OGR_L_SyncToDisk(layer) == OGRERR_NONE else {
+                throw StoreError.gdal("cannot create the layer", message: GDAL.lastError(""), file: path, layer: table.name)
+            }
             try bulk.insert(table, progress: progress)
             return
         }

@@ -1,4 +1,5 @@
 import CSQLite
+import Foundation
 
 /// The causes behind failed SQLite and GDAL calls, in words a person understands: a full disk, a store
 /// another process is writing, a read-only file or folder, a corrupt file. Raw SQL text and driver
@@ -19,7 +20,7 @@ extension StoreError {
     }
 
     /// The causes a person can act on.
-    enum Cause: Equatable {
+    public enum Cause: Sendable, Equatable {
         case diskFull, busy, readOnly, corrupt, ioError, cannotOpen, outOfMemory
 
         /// From an SQLite result code (its primary code, the low byte).
@@ -52,25 +53,35 @@ extension StoreError {
             switch self {
             case .diskFull:
                 return StoreError("disk full: the write was rolled back and the store is as it was", file: file, layer: layer, feature: feature,
-                                  hint: "free some space on the store's disk and run again")
+                                  hint: "free some space on the store's disk and run again", cause: self)
             case .busy:
                 return StoreError("the store is busy: another process is writing it", file: file, layer: layer, feature: feature,
-                                  hint: "wait for it to finish and run again")
+                                  hint: "wait for it to finish and run again", cause: self)
             case .readOnly:
                 return StoreError("the store is read-only: cannot write the file or its folder", file: file, layer: layer, feature: feature,
-                                  hint: "SQLite writes a journal beside the store: the file and its folder must be writable")
+                                  hint: "SQLite writes a journal beside the store: the file and its folder must be writable", cause: self)
             case .corrupt:
                 return StoreError("the store is corrupt (not a readable GeoPackage/SQLite file)", file: file, layer: layer, feature: feature,
-                                  hint: "restore it from a copy or import the layers again into a new store")
+                                  hint: "restore it from a copy or import the layers again into a new store", cause: self)
             case .ioError:
                 return StoreError("disk I/O error: the write was rolled back", file: file, layer: layer, feature: feature,
-                                  hint: "check the disk and run again")
+                                  hint: "check the disk and run again", cause: self)
             case .cannotOpen:
                 return StoreError("cannot open the store's file or its journal", file: file, layer: layer, feature: feature,
-                                  hint: "check that the folder exists and is writable")
+                                  hint: "check that the folder exists and is writable", cause: self)
             case .outOfMemory:
-                return StoreError("out of memory", file: file, layer: layer, feature: feature)
+                return StoreError("out of memory", file: file, layer: layer, feature: feature, cause: self)
             }
         }
+    }
+
+    /// The error of a write that SQLite rolled back by itself while GDAL went on (GDAL then reports only
+    /// its own next, refused statement). SQLite does that on a full disk, an I/O error or when out of
+    /// memory; a full disk is told by the space left on the store's file system (under 1 MB).
+    static func rolledBackBySQLite(file: String, layer: String?) -> StoreError {
+        let folder = URL(fileURLWithPath: file).deletingLastPathComponent().path
+        let free = (try? FileManager.default.attributesOfFileSystem(forPath: folder)[.systemFreeSize] as? NSNumber)?.int64Value
+        let cause: Cause = (free.map { $0 < 1 << 20 } ?? false) ? .diskFull : .ioError
+        return cause.error(file: file, layer: layer, feature: nil)
     }
 }

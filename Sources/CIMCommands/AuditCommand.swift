@@ -56,6 +56,7 @@ struct AuditCommand: ParsableCommand {
     func run() throws {
         let kinds = try PipeKinds.parse(self.kinds)
         let store = try Store.open(self.store, update: out == nil)
+        if let out { try Store.checkResultTarget(out, for: store) }
         guard store.hasLayer("pipes") else {
             throw StoreError("the store has no pipes layer", file: store.path,
                              hint: "import one: cim import \(store.path) pipes FILE --map kind=FIELD --map diameter_mm=FIELD")
@@ -79,7 +80,7 @@ struct AuditCommand: ParsableCommand {
         }
         progress.finish()
         let layer = result.defectLayer()
-        let target = try out.map { try Store.openOrCreate($0, crs: store.crs) } ?? store
+        let target = try out.map { try Store.openResultTarget($0, for: store) } ?? store
         try target.writeLayer(layer, provenance: LayerProvenance(source: "cim audit --kinds \(kinds) --gap-tolerance \(gapTolerance)"))
         timings.lap("write")
         for warning in result.warnings { printError("warning: \(warning)") }

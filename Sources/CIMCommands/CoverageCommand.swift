@@ -43,6 +43,7 @@ struct CoverageCommand: ParsableCommand {
     func run() throws {
         let standard = try self.standard.map { try Standard.load(URL(fileURLWithPath: $0)) } ?? Standard.shipped()
         let store = try Store.open(self.store, update: out == nil)
+        if let out { try Store.checkResultTarget(out, for: store) }
         for layer in ["buildings", "facilities"] where !store.hasLayer(layer) {
             throw StoreError("the store has no \(layer) layer", file: store.path, hint: "import one: cim import \(store.path) \(layer) FILE")
         }
@@ -70,7 +71,7 @@ struct CoverageCommand: ParsableCommand {
                                              timings: &timings) { _, done, _ in progress.update(done) }
         }
         progress.finish()
-        let target = try out.map { try Store.openOrCreate($0, crs: store.crs) } ?? store
+        let target = try out.map { try Store.openResultTarget($0, for: store) } ?? store
         let provenance = LayerProvenance(source: "cim coverage --metric \(metric.rawValue) (\(standard.name))")
         // Both layers in one transaction: either both land or neither.
         let writer = ProgressReporter("writing coverage_buildings, coverage_areas", total: result.buildings.count)

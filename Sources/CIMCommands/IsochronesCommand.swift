@@ -43,6 +43,7 @@ struct IsochronesCommand: ParsableCommand {
         let values = try OptionValidation.realList(minutes, "--minutes", in: 0 ... Self.maximumMinutes, zeroAllowed: false, unit: "minutes")
         let standard = try self.standard.map { try Standard.load(URL(fileURLWithPath: $0)) } ?? Standard.shipped()
         let store = try Store.open(self.store, update: out == nil)
+        if let out { try Store.checkResultTarget(out, for: store) }
         for layer in ["roads", "facilities"] where !store.hasLayer(layer) {
             throw StoreError("the store has no \(layer) layer", file: store.path, hint: "import one: cim import \(store.path) \(layer) FILE")
         }
@@ -56,7 +57,7 @@ struct IsochronesCommand: ParsableCommand {
         if result.offNetwork > 0 { printError("warning: \(result.offNetwork) facility(ies) are over \(Int(maxAccess)) m from any walkable road and were left out") }
         for warning in result.graph.warnings { printError("warning: \(warning)") }
         let name = "isochrones_\(category)"
-        let target = try out.map { try Store.openOrCreate($0, crs: store.crs) } ?? store
+        let target = try out.map { try Store.openResultTarget($0, for: store) } ?? store
         try target.writeLayer(Isochrones.layer(result.areas, category: category, name: name),
                               provenance: LayerProvenance(source: "cim isochrones --category \(category) --minutes \(minutes)\(perFacility ? " --per-facility" : "")"))
         var table = SummaryTable(title: "Service areas of \(category) along the walk network (written to \(target.path): \(name))", key: "isochrones",

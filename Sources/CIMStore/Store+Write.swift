@@ -155,3 +155,35 @@ extension Store {
         progress?(table.count)
     }
 }
+
+extension Store {
+    /// Checks, before any work, that the results of an analysis of `source` can go to the GeoPackage
+    /// `path` (`--out`): a new file needs an existing folder and a .gpkg name; an existing file must be a
+    /// GeoPackage whose CRS, when it has one, is the source store's — results are never written in one CRS
+    /// under another's name.
+    public static func checkResultTarget(_ path: String, for source: Store) throws {
+        let target = URL(fileURLWithPath: path)
+        try checkExportTarget(target)
+        guard FileManager.default.fileExists(atPath: path) else {
+            guard path.lowercased().hasSuffix(".gpkg") else {
+                throw StoreError("a store is a GeoPackage and its name must end in .gpkg", file: path)
+            }
+            return
+        }
+        let other: Store
+        do { other = try Store.open(path) } catch let error as StoreError where error.cause == nil {
+            throw StoreError("the target exists and is not a GeoPackage", file: path, hint: "choose another name")
+        }
+        if let theirs = other.crs, let ours = source.crs, theirs != ours {
+            throw StoreError("the store's CRS is \(theirs.identifier), the results are in \(ours.identifier)", file: path,
+                             hint: "write them to a new file, or to a store in \(ours.identifier)")
+        }
+    }
+
+    /// Opens (or creates) the GeoPackage `path` for the results of an analysis of `source`, after
+    /// ``checkResultTarget(_:for:)``; a new store gets the source's CRS.
+    public static func openResultTarget(_ path: String, for source: Store) throws -> Store {
+        try checkResultTarget(path, for: source)
+        return try openOrCreate(path, crs: source.crs)
+    }
+}

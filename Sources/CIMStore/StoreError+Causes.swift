@@ -37,6 +37,13 @@ extension StoreError {
             }
         }
 
+        /// A full disk when the file system holding `folder` has less than 1 MB left, else nil.
+        init?(spaceLeftAt folder: String) {
+            let free = (try? FileManager.default.attributesOfFileSystem(forPath: folder)[.systemFreeSize] as? NSNumber)?.int64Value
+            guard let free, free < 1 << 20 else { return nil }
+            self = .diskFull
+        }
+
         /// From the text of an SQLite, GDAL or system message.
         init?(message: String) {
             let text = message.lowercased()
@@ -52,7 +59,7 @@ extension StoreError {
         func error(file: String, layer: String?, feature: String?) -> StoreError {
             switch self {
             case .diskFull:
-                return StoreError("disk full: the write was rolled back and the store is as it was", file: file, layer: layer, feature: feature,
+                return StoreError("disk full: nothing was written, the previous contents are as they were", file: file, layer: layer, feature: feature,
                                   hint: "free some space on the store's disk and run again", cause: self)
             case .busy:
                 return StoreError("the store is busy: another process is writing it", file: file, layer: layer, feature: feature,
@@ -79,9 +86,33 @@ extension StoreError {
     /// its own next, refused statement). SQLite does that on a full disk, an I/O error or when out of
     /// memory; a full disk is told by the space left on the store's file system (under 1 MB).
     static func rolledBackBySQLite(file: String, layer: String?) -> StoreError {
-        let folder = URL(fileURLWithPath: file).deletingLastPathComponent().path
-        let free = (try? FileManager.default.attributesOfFileSystem(forPath: folder)[.systemFreeSize] as? NSNumber)?.int64Value
-        let cause: Cause = (free.map { $0 < 1 << 20 } ?? false) ? .diskFull : .ioError
+        let cause = Cause(spaceLeftAt: URL(fileURLWithPath: file).deletingLastPathComponent().path) ?? .ioError
         return cause.error(file: file, layer: layer, feature: nil)
+    }
+}
+
+extension StoreError {
+    /// A file-system error (Foundation's, e.g. from `FileManager`) as one line: `what`, and the system's
+    /// reason (the POSIX error behind it, `strerror`) instead of Foundation's NSCocoaErrorDomain text.
+    static func fileSystem(_ error: Error, what: String, file: String) -> StoreError {
+        let ns = error as NSError
+        var posix: Int32?
+        if ns.domain == NSPOSIXErrorDomain { posix = Int32(ns.code) }
+        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain { posix = Int32(underlying.code) }
+        let reason: String
+        if let posix {
+            reason = String(cString: strerror(posix))
+        } else {
+            switch ns.code {
+            case NSFileNoSuchFileError, NSFileReadNoSuchFileError: reason = "no such file or folder"
+            case NSFileWriteNoPermissionError, NSFileReadNoPermissionError: reason = "permission denied"
+            case NSFileWriteOutOfSpaceError: reason = "no space left on device"
+            case NSFileWriteVolumeReadOnlyError: reason = "read-only file system"
+            case NSFileWriteFileExistsError: reason = "the file exists"
+            default: reason = "the system refused (\(ns.code))"
+            }
+        }
+        let cause = Cause(message: reason)
+        return StoreError("\(what): \(reason)", file: file, cause: cause)
     }
 }

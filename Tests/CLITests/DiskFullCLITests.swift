@@ -59,4 +59,30 @@ struct DiskFullCLITests {
     @Test func gapsWriteFailsWithDiskFullAndLeavesTheStore() throws {
         try expectDiskFullLeavesStore(["gaps", "STORE", "--kinds", "all"])
     }
+
+    /// A failed export (a full disk) leaves the previous file untouched and no temporary folder.
+    @Test func failedExportLeavesThePreviousFileAndNoTemporaryFolder() throws {
+        let fs = try #require(smallFileSystem)
+        let (folder, store) = try helsinkiStore()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for name in ["out.geojson", "out.gpkg", "out.shp", "out.city.json"] {
+            let target = fs.appendingPathComponent(name).path
+            let filler = fs.appendingPathComponent("filler")
+            let layer = name.hasSuffix(".city.json") ? "buildings" : "pipe_nodes"
+            let small = try cim("export", store, name.hasSuffix(".city.json") ? "buildings" : "pipes", target)
+            #expect(small.status == 0, "\(small.stderr)")
+            let before = try FileManager.default.contentsOfDirectory(atPath: fs.path).sorted()
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: target))
+            let free = try #require((try FileManager.default.attributesOfFileSystem(forPath: fs.path)[.systemFreeSize] as? NSNumber)?.intValue)
+            #expect(FileManager.default.createFile(atPath: filler.path, contents: Data(count: max(0, free - 16 * 1024))))
+            let result = try cim("export", store, "buildings", target)
+            try FileManager.default.removeItem(at: filler)
+            #expect(result.status == 1, "\(name): \(result.stderr)")
+            let line = result.stderr.split(separator: "\n").first { $0.hasPrefix("Error:") }.map(String.init)?.lowercased() ?? ""
+            #expect(line.contains(target.lowercased()) && (line.contains("disk full") || line.contains("no space left")), "\(line)")
+            #expect(try Data(contentsOf: URL(fileURLWithPath: target)) == bytes, "\(name): the previous file is untouched")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: fs.path).sorted() == before, "\(name): no temporary folder left")
+            for file in before { try FileManager.default.removeItem(at: fs.appendingPathComponent(file)) }
+        }
+    }
 }

@@ -33,6 +33,7 @@ struct CoverageCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
+        try OptionValidation.standardFile(standard)
         try OptionValidation.distance(grid, "--grid", zeroAllowed: false)
         try OptionValidation.distance(cutoff, "--cutoff", zeroAllowed: false)
         try OptionValidation.tolerance(snapTolerance, "--snap-tolerance")

@@ -39,6 +39,7 @@ struct GapsCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
+        try OptionValidation.standardFile(standard)
         try OptionValidation.distance(radius, "--radius", zeroAllowed: true)
         try OptionValidation.distance(merge, "--merge", zeroAllowed: true)
         try OptionValidation.integer(top, "--top", in: 0 ... OptionValidation.maximumCount)

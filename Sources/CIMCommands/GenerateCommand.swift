@@ -40,6 +40,7 @@ struct GenerateCommand: ParsableCommand {
     static let maximumBuildings = 20_000_000
 
     func validate() throws {
+        try OptionValidation.standardFile(standard)
         try OptionValidation.integer(buildings, "--buildings", in: 1 ... Self.maximumBuildings)
         try OptionValidation.distance(servedWithin, "--served-within", zeroAllowed: false)
         try OptionValidation.distance(unservedBeyond, "--unserved-beyond", zeroAllowed: false)

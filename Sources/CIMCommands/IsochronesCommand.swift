@@ -32,6 +32,7 @@ struct IsochronesCommand: ParsableCommand {
     static let maximumMinutes = 1440.0
 
     func validate() throws {
+        try OptionValidation.standardFile(standard)
         _ = try OptionValidation.realList(minutes, "--minutes", in: 0 ... Self.maximumMinutes, zeroAllowed: false, unit: "minutes")
         try OptionValidation.real(width, "--width", in: 0 ... OptionValidation.maximumTolerance, zeroAllowed: false)
         try OptionValidation.real(metresPerMinute, "--metres-per-minute", in: 0 ... 1_000, zeroAllowed: false, unit: "m/min")

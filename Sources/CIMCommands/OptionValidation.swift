@@ -1,4 +1,5 @@
 import ArgumentParser
+import CIMAnalysis
 import Foundation
 
 /// The one check of every numeric command-line option, called from the commands' `validate()` so that
@@ -61,5 +62,16 @@ enum OptionValidation {
         let open = range.lowerBound == 0 && !zeroAllowed ? "(" : "["
         let suffix = unit.isEmpty ? "" : " \(unit)"
         return "a number in \(open)\(fmt(range.lowerBound)), \(fmt(range.upperBound))]\(suffix)"
+    }
+}
+
+extension OptionValidation {
+    /// Loads and checks a `--standard` file before any work (its thresholds and parameters are validated
+    /// like the options: ``Standard/load(_:)``); a bad file is a command line that cannot be used.
+    static func standardFile(_ path: String?) throws {
+        guard let path else { return }
+        do { _ = try Standard.load(URL(fileURLWithPath: path)) } catch {
+            throw ValidationError("--standard \(path): \(error)")
+        }
     }
 }

@@ -13,6 +13,8 @@ enum GDAL {
         // GeoPackage: never fetch anything, never touch the network.
         CPLSetConfigOption("GDAL_HTTP_TIMEOUT", "1")
         CPLSetConfigOption("OGR_GPKG_FOREIGN_KEY_CHECK", "NO")
+        // Wait up to 5 s for another process's lock on a store, from the moment GDAL opens it.
+        CPLSetConfigOption("OGR_SQLITE_PRAGMA", "busy_timeout=\(GeoPackageConnection.busyTimeoutMilliseconds)")
         if let preset = DataFiles.osmConfigFile { CPLSetConfigOption("OSM_CONFIG_FILE", preset) }
         // OSM PBF: use a temporary file beyond 100 MB of nodes instead of memory only.
         CPLSetConfigOption("OSM_MAX_TMPFILE_SIZE", "1024")
@@ -81,6 +83,7 @@ final class OGRDataset {
         }
         guard let handle else {
             let detail = GDAL.lastError("")
+            if let cause = StoreError.Cause(message: detail) { throw cause.error(file: path, layer: nil, feature: nil) }
             throw StoreError("not a geodata file that GDAL can read" + (detail.isEmpty ? "" : " (\(detail))"), file: path,
                              hint: "cim reads any OGR vector format: GeoPackage, Shapefile, GeoJSON, FlatGeobuf, CSV, OSM PBF …")
         }

@@ -69,3 +69,12 @@ extension GeoPackageConnection {
         }, Unmanaged.passUnretained(gate).toOpaque())
     }
 }
+
+extension GeoPackageConnection {
+    /// How long a statement waits for another process's lock on the store before it fails with
+    /// SQLITE_BUSY ("the store is busy: another process is writing it"): 5 s.
+    static let busyTimeoutMilliseconds: Int32 = 5_000
+
+    /// Makes statements wait up to ``busyTimeoutMilliseconds`` for a lock (`sqlite3_busy_timeout`).
+    func waitForLocks() { sqlite3_busy_timeout(db, Self.busyTimeoutMilliseconds) }
+}

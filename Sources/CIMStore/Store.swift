@@ -19,6 +19,7 @@ public final class Store {
     private init(path: String, dataset: OGRDataset) throws {
         self.path = path
         self.dataset = dataset
+        GeoPackageConnection(dataset: dataset)?.waitForLocks()
         if let definition = try metadataValue("crs") { self.crs = try CoordinateReferenceSystem(definition) }
     }
 

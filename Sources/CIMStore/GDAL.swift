@@ -133,11 +133,8 @@ final class OGRDataset {
         var rows: [[String?]] = []
         OGR_L_ResetReading(result)
         let fields = Int(OGR_FD_GetFieldCount(OGR_L_GetLayerDefn(result)))
-        while let feature = OGR_L_GetNextFeature(result) {
-            rows.append((0 ..< fields).map { i in
-                OGR_F_IsFieldSetAndNotNull(feature, Int32(i)) != 0 ? String(cString: OGR_F_GetFieldAsString(feature, Int32(i))) : nil
-            })
-            OGR_F_Destroy(feature)
+        while let feature = OGRFeature.next(of: result) {
+            rows.append((0 ..< fields).map { i in fieldString(feature.handle, Int32(i)) })
         }
         return rows
     }
@@ -184,9 +181,8 @@ func layerCRSDefinition(_ layer: OGRLayerH) -> String? {
     if let name = OSRGetAuthorityName(srs, nil), String(cString: name) == "EPSG", let code = OSRGetAuthorityCode(srs, nil) {
         return "EPSG:\(String(cString: code))"
     }
-    guard let clone = OSRClone(srs) else { return nil }
-    defer { OSRDestroySpatialReference(clone) }
-    if OSRAutoIdentifyEPSG(clone) == OGRERR_NONE, let code = OSRGetAuthorityCode(clone, nil) {
+    guard let clone = SpatialReference(cloning: srs) else { return nil }
+    if OSRAutoIdentifyEPSG(clone.handle) == OGRERR_NONE, let code = OSRGetAuthorityCode(clone.handle, nil) {
         return "EPSG:\(String(cString: code))"
     }
     var wkt: UnsafeMutablePointer<CChar>?

@@ -88,16 +88,15 @@ extension Store {
                 throw StoreError.gdal("cannot replace the layer", message: GDAL.lastError(""), file: path, layer: table.name)
             }
         }
-        var srs: OGRSpatialReferenceH?
+        var reference: SpatialReference?
         if table.geometryType != nil, let crs {
-            srs = OSRNewSpatialReference(nil)
-            OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER)
-            guard OSRSetFromUserInput(srs, crs.identifier) == OGRERR_NONE else {
-                OSRDestroySpatialReference(srs)
+            guard let known = SpatialReference(definition: crs.identifier) else {
                 throw StoreError("GDAL does not know the CRS \(crs.identifier)", file: path, layer: table.name)
             }
+            reference = known
         }
-        defer { if let srs { OSRDestroySpatialReference(srs) } }
+        let srs = reference?.handle
+        defer { withExtendedLifetime(reference) {} }
         let ogrType: OGRwkbGeometryType
         switch table.geometryType {
         case nil: ogrType = wkbNone
@@ -126,8 +125,8 @@ extension Store {
         }
         let definition = OGR_L_GetLayerDefn(layer)
         for i in 0 ..< table.count {
-            guard let feature = OGR_F_Create(definition) else { throw StoreError("out of memory", file: path, layer: table.name) }
-            defer { OGR_F_Destroy(feature) }
+            guard let owned = OGRFeature(definition: definition) else { throw StoreError("out of memory", file: path, layer: table.name) }
+            let feature = owned.handle
             for (k, column) in table.columns.enumerated() {
                 let f = Int32(k)
                 switch column.values[i] {

@@ -158,19 +158,19 @@ final class OGRDataset {
 
 /// Reads a string field of a feature (`OGR_F_GetFieldAsString`), nil when unset or null.
 @inline(__always) func fieldString(_ feature: OGRFeatureH, _ index: Int32) -> String? {
-    guard index >= 0, OGR_F_IsFieldSetAndNotNull(feature, index) != 0 else { return nil }
+    guard index >= 0, index < OGR_F_GetFieldCount(feature), OGR_F_IsFieldSetAndNotNull(feature, index) != 0 else { return nil }
     return String(cString: OGR_F_GetFieldAsString(feature, index))
 }
 
 /// Reads an integer field (`OGR_F_GetFieldAsInteger64`), nil when unset or null.
 @inline(__always) func fieldInt(_ feature: OGRFeatureH, _ index: Int32) -> Int64? {
-    guard index >= 0, OGR_F_IsFieldSetAndNotNull(feature, index) != 0 else { return nil }
+    guard index >= 0, index < OGR_F_GetFieldCount(feature), OGR_F_IsFieldSetAndNotNull(feature, index) != 0 else { return nil }
     return OGR_F_GetFieldAsInteger64(feature, index)
 }
 
 /// Reads a real field (`OGR_F_GetFieldAsDouble`), nil when unset or null.
 @inline(__always) func fieldDouble(_ feature: OGRFeatureH, _ index: Int32) -> Double? {
-    guard index >= 0, OGR_F_IsFieldSetAndNotNull(feature, index) != 0 else { return nil }
+    guard index >= 0, index < OGR_F_GetFieldCount(feature), OGR_F_IsFieldSetAndNotNull(feature, index) != 0 else { return nil }
     return OGR_F_GetFieldAsDouble(feature, index)
 }
 

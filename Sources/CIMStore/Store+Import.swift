@@ -92,6 +92,7 @@ extension Store {
     private func openSource(_ path: String) throws -> OGRDataset {
         var openOptions: [String] = []
         if path.lowercased().hasSuffix(".csv") {
+            try CSVHeaderCheck.check(path)
             openOptions = ["X_POSSIBLE_NAMES=x,lon,lng,long,longitude,easting", "Y_POSSIBLE_NAMES=y,lat,latitude,northing",
                            "GEOM_POSSIBLE_NAMES=wkt,geom,geometry,the_geom", "KEEP_GEOM_COLUMNS=NO", "AUTODETECT_TYPE=YES"]
         }

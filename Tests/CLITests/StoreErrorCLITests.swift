@@ -59,4 +59,17 @@ import Testing
             #expect(try Data(contentsOf: notes) == Data("keep me".utf8))
         }
     }
+
+    /// Found by Fuzz/FuzzCSVImport: GDAL 3.6's CSV driver crashes on a header naming a coordinate column
+    /// twice. cim refuses the file with one line before GDAL reads it.
+    @Test func aCSVNamingACoordinateColumnTwiceIsRefused() throws {
+        let folder = try scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let csv = folder.appendingPathComponent("dup.csv")
+        try Data("\"id\",\"category\",\"x\",\"X\",\"y\"\n\"a\",\"market\",1,2,3\n".utf8).write(to: csv)
+        let store = folder.appendingPathComponent("s.gpkg").path
+        let result = try cim("import", store, "facilities", csv.path, "--source-crs", "EPSG:4548")
+        let lines = errorLines(result)
+        #expect(result.status == 1 && lines.count == 1 && lines[0].contains("names the column 'x' twice"), "\(result.stderr)")
+    }
 }

@@ -85,4 +85,31 @@ struct DiskFullCLITests {
             for file in before { try FileManager.default.removeItem(at: fs.appendingPathComponent(file)) }
         }
     }
+
+    /// A store on a read-only file system: writes (coverage, import, export, --out) fail with one line
+    /// naming the file and saying it is read-only; nothing changes. (The tmpfs is remounted read-only.)
+    @Test func aReadOnlyStoreOrFolderIsOneLine() throws {
+        let fs = try #require(smallFileSystem)
+        let (folder, base) = try helsinkiStore()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = fs.appendingPathComponent("ro.gpkg").path
+        try? FileManager.default.removeItem(atPath: store)
+        try FileManager.default.copyItem(atPath: base, toPath: store)
+        let before = try StoreState(store)
+        guard try tool("mount", ["-o", "remount,ro", fs.path]).status == 0 else { return }  // not allowed here: nothing to check
+        defer { _ = try? tool("mount", ["-o", "remount,rw", fs.path]) }
+        let cases: [([String], String)] = [
+            (["coverage", store], "read-only"),
+            (["import", store, "buildings", repositoryData.appendingPathComponent("helsinki.osm.pbf").path], "read-only"),
+            (["export", base, "buildings", fs.appendingPathComponent("x.geojson").path], "read-only"),
+            (["coverage", base, "--out", fs.appendingPathComponent("new.gpkg").path], "writable"),
+        ]
+        for (arguments, cause) in cases {
+            let result = try cim(arguments)
+            let lines = result.stderr.split(separator: "\n").filter { $0.hasPrefix("Error:") }
+            #expect(result.status == 1 && lines.count == 1 && lines[0].contains(fs.path) && lines[0].contains(cause), "\(arguments[0]): \(result.stderr)")
+        }
+        #expect(try StoreState(store) == before)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: fs.path) == ["ro.gpkg"])
+    }
 }

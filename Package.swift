@@ -47,7 +47,7 @@ let package = Package(
         .testTarget(name: "CIMStoreTests", dependencies: ["CIMStore", "CIMGeometry"]),
         .testTarget(name: "CIMAnalysisTests", dependencies: ["CIMAnalysis", "CIMStore", "CIMGeometry", "CIMIndex", "CIMTestSupport"]),
         .testTarget(name: "CIMGenerateTests", dependencies: ["CIMGenerate", "CIMStore", "CIMGeometry", "CIMAnalysis"]),
-        .testTarget(name: "CLITests", dependencies: ["cim"]),
+        .testTarget(name: "CLITests", dependencies: ["cim", "CSQLite"]),
     ],
     swiftLanguageModes: [.v5]
 )

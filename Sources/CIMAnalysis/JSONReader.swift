@@ -39,23 +39,29 @@ struct JSONReader {
         guard let n = o[key] as? NSNumber, !Self.isBoolean(n), n.doubleValue.isFinite else { throw AnalysisError("missing or not a number: \(here(key))") }
         return n.doubleValue
     }
-    func positive(_ o: [String: Any], _ key: String) throws -> Double {
+    /// The largest number any data file may give where no tighter bound is named: larger values are refused
+    /// as meaningless (a typo or a unit mix-up), like negative ones.
+    static let sanityBound = 1e12
+
+    /// A number in (0, `maximum`].
+    func positive(_ o: [String: Any], _ key: String, atMost maximum: Double = sanityBound) throws -> Double {
         let v = try number(o, key)
-        guard v > 0 else { throw AnalysisError("\(here(key)) must be positive, got \(v)") }
+        guard v > 0 && v <= maximum else { throw AnalysisError("\(here(key)) must be in (0, \(String(format: "%g", maximum))], got \(v)") }
         return v
     }
-    func nonNegative(_ o: [String: Any], _ key: String) throws -> Double {
+    /// A number in [0, `maximum`].
+    func nonNegative(_ o: [String: Any], _ key: String, atMost maximum: Double = sanityBound) throws -> Double {
         let v = try number(o, key)
-        guard v >= 0 else { throw AnalysisError("\(here(key)) must not be negative, got \(v)") }
+        guard v >= 0 && v <= maximum else { throw AnalysisError("\(here(key)) must be in [0, \(String(format: "%g", maximum))], got \(v)") }
         return v
     }
-    func optionalNonNegative(_ o: [String: Any], _ key: String) throws -> Double? {
+    func optionalNonNegative(_ o: [String: Any], _ key: String, atMost maximum: Double = sanityBound) throws -> Double? {
         guard o[key] != nil, !(o[key] is NSNull) else { return nil }
-        return try nonNegative(o, key)
+        return try nonNegative(o, key, atMost: maximum)
     }
-    func optionalPositive(_ o: [String: Any], _ key: String) throws -> Double? {
+    func optionalPositive(_ o: [String: Any], _ key: String, atMost maximum: Double = sanityBound) throws -> Double? {
         guard o[key] != nil, !(o[key] is NSNull) else { return nil }
-        return try positive(o, key)
+        return try positive(o, key, atMost: maximum)
     }
     func share(_ o: [String: Any], _ key: String) throws -> Double {
         let v = try number(o, key)

@@ -81,6 +81,12 @@ public struct Standard: Sendable {
 }
 
 extension Standard {
+    /// The largest distance a standard may give (thresholds, walks, cutoff): 100 km; larger values are
+    /// refused as meaningless (a typo or a unit mix-up).
+    public static let maximumDistance = 100_000.0
+    /// The largest park area a park rule may give: 10 000 km².
+    public static let maximumArea = 1e10
+
     /// The standard shipped with cim (Data/standards/gb50180-2018.json).
     public static func shipped() throws -> Standard {
         guard let url = AnalysisDataFiles.url("standards/gb50180-2018.json") else {
@@ -117,11 +123,11 @@ extension Standard {
         let p = try reader.object(root, "parameters")
         try reader.sub("parameters").allow(p, ["floor_height_m", "floor_area_per_resident_m2", "persons_per_household", "complete_share", "default_cutoff_m"])
         let parameters = Parameters(
-            floorHeightMetres: try reader.sub("parameters").positive(p, "floor_height_m"),
-            floorAreaPerResident: try reader.sub("parameters").positive(p, "floor_area_per_resident_m2"),
-            personsPerHousehold: try reader.sub("parameters").positive(p, "persons_per_household"),
+            floorHeightMetres: try reader.sub("parameters").positive(p, "floor_height_m", atMost: 100),
+            floorAreaPerResident: try reader.sub("parameters").positive(p, "floor_area_per_resident_m2", atMost: 10_000),
+            personsPerHousehold: try reader.sub("parameters").positive(p, "persons_per_household", atMost: 100),
             completeShare: try reader.sub("parameters").share(p, "complete_share"),
-            defaultCutoffMetres: try reader.sub("parameters").positive(p, "default_cutoff_m"))
+            defaultCutoffMetres: try reader.sub("parameters").positive(p, "default_cutoff_m", atMost: Self.maximumDistance))
 
         var levels: [Level] = []
         for (i, entry) in try reader.array(root, "levels").enumerated() {
@@ -131,7 +137,7 @@ extension Standard {
             let key = try r.string(l, "key")
             if levels.contains(where: { $0.key == key }) { throw AnalysisError("levels[\(i)]: duplicate level '\(key)'") }
             levels.append(Level(key: key, nameZh: (l["name_zh"] as? String) ?? key, nameEn: (l["name_en"] as? String) ?? key,
-                                walkMetres: try r.optionalNonNegative(l, "walk_m"), minutes: try r.optionalNonNegative(l, "minutes")))
+                                walkMetres: try r.optionalNonNegative(l, "walk_m", atMost: Self.maximumDistance), minutes: try r.optionalNonNegative(l, "minutes", atMost: 1440)))
         }
 
         var categories: [Category] = []
@@ -150,7 +156,7 @@ extension Standard {
                 throw AnalysisError("category '\(key)': unknown level '\(level)'", hint: "levels: \(levels.map(\.key).joined(separator: ", "))")
             }
             guard c["threshold_m"] != nil else { throw AnalysisError("category '\(key)': missing \"threshold_m\"") }
-            let threshold = try r.positive(c, "threshold_m")
+            let threshold = try r.positive(c, "threshold_m", atMost: Self.maximumDistance)
             categories.append(Category(key: key, nameZh: (c["name_zh"] as? String) ?? key, nameEn: (c["name_en"] as? String) ?? key,
                                        level: level, thresholdMetres: threshold, required: try r.bool(c, "required"),
                                        confirmed: (c["confirmed"] as? Bool) ?? true, note: c["note"] as? String,
@@ -168,8 +174,8 @@ extension Standard {
             guard let pk = entry as? [String: Any] else { throw AnalysisError("parks[\(i)] must be an object") }
             let r = reader.sub("parks[\(i)]")
             try r.allow(pk, ["min_area_m2", "max_area_m2", "radius_m"])
-            parks.append(ParkRule(minAreaM2: try r.nonNegative(pk, "min_area_m2"), maxAreaM2: try r.optionalNonNegative(pk, "max_area_m2"),
-                                  radiusMetres: try r.positive(pk, "radius_m")))
+            parks.append(ParkRule(minAreaM2: try r.nonNegative(pk, "min_area_m2", atMost: Self.maximumArea), maxAreaM2: try r.optionalNonNegative(pk, "max_area_m2", atMost: Self.maximumArea),
+                                  radiusMetres: try r.positive(pk, "radius_m", atMost: Self.maximumDistance)))
         }
         return Standard(name: (root["name"] as? String) ?? "standard", nameZh: (root["name_zh"] as? String) ?? "",
                         sources: (root["sources"] as? [String]) ?? [], parameters: parameters, levels: levels,

@@ -46,16 +46,17 @@ struct AuditCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        if !(gapTolerance.isFinite && gapTolerance >= 0) { throw ValidationError("--gap-tolerance must be a distance >= 0 m") }
-        if !(nodeTolerance.isFinite && nodeTolerance >= 0) { throw ValidationError("--node-tolerance must be a distance >= 0 m") }
-        if let maxLength, !(maxLength.isFinite && maxLength > 0) { throw ValidationError("--max-length must be positive") }
-        if top < 0 { throw ValidationError("--top must not be negative") }
+        try OptionValidation.tolerance(gapTolerance, "--gap-tolerance")
+        try OptionValidation.tolerance(nodeTolerance, "--node-tolerance")
+        try OptionValidation.distance(maxLength, "--max-length", zeroAllowed: false)
+        try OptionValidation.integer(top, "--top", in: 0 ... OptionValidation.maximumCount)
         do { _ = try PipeKinds.parse(kinds) } catch let error as AnalysisError { throw ValidationError("--kinds: \(error)") }
     }
 
     func run() throws {
         let kinds = try PipeKinds.parse(self.kinds)
         let store = try Store.open(self.store, update: out == nil)
+        if let out { try Store.checkResultTarget(out, for: store) }
         guard store.hasLayer("pipes") else {
             throw StoreError("the store has no pipes layer", file: store.path,
                              hint: "import one: cim import \(store.path) pipes FILE --map kind=FIELD --map diameter_mm=FIELD")
@@ -79,7 +80,7 @@ struct AuditCommand: ParsableCommand {
         }
         progress.finish()
         let layer = result.defectLayer()
-        let target = try out.map { try Store.openOrCreate($0, crs: store.crs) } ?? store
+        let target = try out.map { try Store.openResultTarget($0, for: store) } ?? store
         try target.writeLayer(layer, provenance: LayerProvenance(source: "cim audit --kinds \(kinds) --gap-tolerance \(gapTolerance)"))
         timings.lap("write")
         for warning in result.warnings { printError("warning: \(warning)") }

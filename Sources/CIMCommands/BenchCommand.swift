@@ -34,11 +34,21 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .long, help: "Keep the generated cities.") var keep = false
     @OptionGroup var output: OutputOptions
 
+    func validate() throws {
+        for text in buildings.split(separator: ",", omittingEmptySubsequences: false) { _ = try Self.parseSize(String(text)) }
+        for name in stages.split(separator: ",") where Stage(rawValue: name.trimmingCharacters(in: .whitespaces)) == nil {
+            throw ValidationError("unknown stage '\(name)'; stages: \(Stage.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+    }
+
     static func parseSize(_ text: String) throws -> Int {
         let t = text.trimmingCharacters(in: .whitespaces).lowercased()
         let multiplier = t.hasSuffix("m") ? 1_000_000 : t.hasSuffix("k") ? 1_000 : 1
         let digits = multiplier == 1 ? t : String(t.dropLast())
-        guard let value = Double(digits), value >= 1 else { throw ValidationError("--buildings takes sizes like 10k,100k,1m; got '\(text)'") }
+        guard let value = Double(digits), value.isFinite, value * Double(multiplier) >= 1,
+              value * Double(multiplier) <= Double(GenerateCommand.maximumBuildings) else {
+            throw ValidationError("--buildings takes sizes like 10k,100k,1m, each from 1 to \(GenerateCommand.maximumBuildings); got '\(text)'")
+        }
         return Int(value * Double(multiplier))
     }
 

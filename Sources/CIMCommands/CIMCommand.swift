@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `cim` root command.
 public struct CIMCommand: ParsableCommand {
@@ -18,4 +19,37 @@ public struct CIMCommand: ParsableCommand {
     public static let version = "0.1.0"
 
     public init() {}
+
+    /// Exit status of a command line that cannot be used (an unknown option, a value out of range): 2, as
+    /// for most Unix tools.
+    public static let usageExitStatus: Int32 = 2
+
+    /// Parses the command line, validates it and runs the command. Help and `--version` print as usual. A
+    /// command line that cannot be used (parse or validation errors) prints ONE line, "Error: …", and exits
+    /// with ``usageExitStatus`` before any work; any other failure prints one line and exits with 1.
+    public static func runMain(_ arguments: [String]? = nil) -> Never {
+        var command: ParsableCommand
+        do {
+            command = try parseAsRoot(arguments)
+        } catch {
+            exitWithError(error)
+        }
+        do {
+            try command.run()
+        } catch {
+            exitWithError(error)
+        }
+        Foundation.exit(0)
+    }
+
+    /// Prints an error as one line on standard error and exits (help and clean exits go through
+    /// ArgumentParser's own printing).
+    private static func exitWithError(_ error: Error) -> Never {
+        let code = exitCode(for: error)
+        if code == .success { exit(withError: error) }
+        if error is ExitCode { Foundation.exit(code.rawValue) }
+        let text = message(for: error).split(whereSeparator: \.isNewline).map(String.init).filter { !$0.isEmpty }.joined(separator: " ")
+        printError("Error: " + text)
+        Foundation.exit(code == .validationFailure ? usageExitStatus : code.rawValue)
+    }
 }

@@ -33,15 +33,18 @@ struct CoverageCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        if grid <= 0 { throw ValidationError("--grid must be positive") }
-        if let cutoff, cutoff <= 0 { throw ValidationError("--cutoff must be positive") }
-        if snapTolerance < 0 { throw ValidationError("--snap-tolerance must not be negative") }
-        if maxAccess <= 0 { throw ValidationError("--max-access must be positive") }
+        try OptionValidation.standardFile(standard)
+        try OptionValidation.distance(grid, "--grid", zeroAllowed: false)
+        try OptionValidation.distance(cutoff, "--cutoff", zeroAllowed: false)
+        try OptionValidation.tolerance(snapTolerance, "--snap-tolerance")
+        try OptionValidation.distance(maxAccess, "--max-access", zeroAllowed: false)
+        try OptionValidation.integer(top, "--top", in: 0 ... OptionValidation.maximumCount)
     }
 
     func run() throws {
         let standard = try self.standard.map { try Standard.load(URL(fileURLWithPath: $0)) } ?? Standard.shipped()
         let store = try Store.open(self.store, update: out == nil)
+        if let out { try Store.checkResultTarget(out, for: store) }
         for layer in ["buildings", "facilities"] where !store.hasLayer(layer) {
             throw StoreError("the store has no \(layer) layer", file: store.path, hint: "import one: cim import \(store.path) \(layer) FILE")
         }
@@ -69,7 +72,7 @@ struct CoverageCommand: ParsableCommand {
                                              timings: &timings) { _, done, _ in progress.update(done) }
         }
         progress.finish()
-        let target = try out.map { try Store.openOrCreate($0, crs: store.crs) } ?? store
+        let target = try out.map { try Store.openResultTarget($0, for: store) } ?? store
         let provenance = LayerProvenance(source: "cim coverage --metric \(metric.rawValue) (\(standard.name))")
         // Both layers in one transaction: either both land or neither.
         let writer = ProgressReporter("writing coverage_buildings, coverage_areas", total: result.buildings.count)

@@ -39,9 +39,10 @@ struct GapsCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        if !(radius.isFinite && radius >= 0) { throw ValidationError("--radius must be a distance >= 0 m") }
-        if !(merge.isFinite && merge >= 0) { throw ValidationError("--merge must be a distance >= 0 m") }
-        if top < 0 { throw ValidationError("--top must not be negative") }
+        try OptionValidation.standardFile(standard)
+        try OptionValidation.distance(radius, "--radius", zeroAllowed: true)
+        try OptionValidation.distance(merge, "--merge", zeroAllowed: true)
+        try OptionValidation.integer(top, "--top", in: 0 ... OptionValidation.maximumCount)
         do { _ = try PipeKinds.parse(kinds) } catch let error as AnalysisError { throw ValidationError("--kinds: \(error)") }
     }
 
@@ -49,6 +50,7 @@ struct GapsCommand: ParsableCommand {
         let kinds = try PipeKinds.parse(self.kinds)
         let standard = try self.standard.map { try Standard.load(URL(fileURLWithPath: $0)) } ?? Standard.shipped()
         let store = try Store.open(self.store, update: out == nil)
+        if let out { try Store.checkResultTarget(out, for: store) }
         for layer in ["buildings", "pipes"] where !store.hasLayer(layer) {
             let example = layer == "pipes" ? "cim import \(store.path) pipes FILE --map kind=FIELD --map diameter_mm=FIELD" : "cim import \(store.path) buildings FILE"
             throw StoreError("the store has no \(layer) layer", file: store.path, hint: "import one: \(example)")
@@ -77,7 +79,7 @@ struct GapsCommand: ParsableCommand {
         }
         progress.finish()
         let layers = [result.serviceLayer(), result.zoneLayer(), result.blankAreaLayer()]
-        let target = try out.map { try Store.openOrCreate($0, crs: store.crs) } ?? store
+        let target = try out.map { try Store.openResultTarget($0, for: store) } ?? store
         let provenance = LayerProvenance(source: "cim gaps --kinds \(kinds) --radius \(radius) --merge \(merge)")
         // All three layers in one transaction: either all land or none.
         let writer = ProgressReporter("writing pipe_service, blank_zones, blank_areas", total: layers.map(\.count).reduce(0, +))

@@ -36,8 +36,14 @@ struct GenerateCommand: ParsableCommand {
     @Flag(name: .long, help: "Replace OUT and its truth file when they exist.") var force = false
     @OptionGroup var output: OutputOptions
 
+    /// The largest city `--buildings` generates (and `cim bench` accepts): 20 million buildings.
+    static let maximumBuildings = 20_000_000
+
     func validate() throws {
-        if buildings < 1 { throw ValidationError("--buildings must be at least 1") }
+        try OptionValidation.standardFile(standard)
+        try OptionValidation.integer(buildings, "--buildings", in: 1 ... Self.maximumBuildings)
+        try OptionValidation.distance(servedWithin, "--served-within", zeroAllowed: false)
+        try OptionValidation.distance(unservedBeyond, "--unserved-beyond", zeroAllowed: false)
         if !out.lowercased().hasSuffix(".gpkg") { throw ValidationError("OUT must be a GeoPackage whose name ends in .gpkg") }
         if servedWithin < 5 || unservedBeyond < servedWithin + 10 {
             throw ValidationError("--served-within must be ≥ 5 and --unserved-beyond at least 10 m larger")

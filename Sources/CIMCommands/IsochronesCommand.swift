@@ -28,15 +28,25 @@ struct IsochronesCommand: ParsableCommand {
     @Option(name: .long, help: "Write the layer to this GeoPackage instead of the store.") var out: String?
     @OptionGroup var output: OutputOptions
 
+    /// The longest walk `--minutes` accepts: a day.
+    static let maximumMinutes = 1440.0
+
+    func validate() throws {
+        try OptionValidation.standardFile(standard)
+        _ = try OptionValidation.realList(minutes, "--minutes", in: 0 ... Self.maximumMinutes, zeroAllowed: false, unit: "minutes")
+        try OptionValidation.real(width, "--width", in: 0 ... OptionValidation.maximumTolerance, zeroAllowed: false)
+        try OptionValidation.real(metresPerMinute, "--metres-per-minute", in: 0 ... 1_000, zeroAllowed: false, unit: "m/min")
+        try OptionValidation.tolerance(snapTolerance, "--snap-tolerance")
+        try OptionValidation.distance(maxAccess, "--max-access", zeroAllowed: false)
+    }
+
     func run() throws {
-        let values = try minutes.split(separator: ",").map { text -> Double in
-            guard let v = Double(text.trimmingCharacters(in: .whitespaces)), v > 0 else { throw ValidationError("--minutes takes positive numbers, got '\(text)'") }
-            return v
-        }
+        let values = try OptionValidation.realList(minutes, "--minutes", in: 0 ... Self.maximumMinutes, zeroAllowed: false, unit: "minutes")
         let standard = try self.standard.map { try Standard.load(URL(fileURLWithPath: $0)) } ?? Standard.shipped()
         // A Chinese name (幼儿园) or alias names its category's key; the layer is named by the key.
         let category = standard.category(named: self.category)?.key ?? self.category
         let store = try Store.open(self.store, update: out == nil)
+        if let out { try Store.checkResultTarget(out, for: store) }
         for layer in ["roads", "facilities"] where !store.hasLayer(layer) {
             throw StoreError("the store has no \(layer) layer", file: store.path, hint: "import one: cim import \(store.path) \(layer) FILE")
         }
@@ -50,7 +60,7 @@ struct IsochronesCommand: ParsableCommand {
         if result.offNetwork > 0 { printError("warning: \(result.offNetwork) facility(ies) are over \(Int(maxAccess)) m from any walkable road and were left out") }
         for warning in result.graph.warnings { printError("warning: \(warning)") }
         let name = "isochrones_\(category)"
-        let target = try out.map { try Store.openOrCreate($0, crs: store.crs) } ?? store
+        let target = try out.map { try Store.openResultTarget($0, for: store) } ?? store
         try target.writeLayer(Isochrones.layer(result.areas, category: category, name: name),
                               provenance: LayerProvenance(source: "cim isochrones --category \(category) --minutes \(minutes)\(perFacility ? " --per-facility" : "")"))
         var table = SummaryTable(title: "Service areas of \(category) along the walk network (written to \(target.path): \(name))", key: "isochrones",

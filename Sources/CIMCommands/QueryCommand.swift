@@ -26,6 +26,13 @@ struct QueryCommand: ParsableCommand {
     @Option(name: .long, help: "CRS of --bbox/--near coordinates (default: the store's), e.g. EPSG:4326, or GCJ-02 / BD-09 for Chinese web maps.") var coordsCrs: String?
     @OptionGroup var output: OutputOptions
 
+    func validate() throws {
+        try OptionValidation.distance(within, "--within", zeroAllowed: true)
+        try OptionValidation.integer(limit, "--limit", in: 1 ... OptionValidation.maximumCount)
+        if let bbox { _ = try CoordinateParsing.numbers(bbox, count: 4, what: "--bbox") }
+        if let near { _ = try CoordinateParsing.numbers(near, count: 2, what: "--near") }
+    }
+
     func run() throws {
         let store = try Store.open(self.store)
         var query = LayerQuery(limit: limit)

@@ -52,7 +52,17 @@ extension GeometryColumn {
             endPart()
         case .multiPoint, .multiLineString, .multiPolygon, .geometryCollection:
             let n = try reader.readCount()
-            for _ in 0 ..< n { try readGeometry(&reader, depth: depth + 1) }
+            // A multi geometry holds parts of its own kind only (found by Fuzz/FuzzWKB: a MultiPoint
+            // holding a Polygon was accepted, and written back as something else).
+            let partType: GeometryType? = header.type == .multiPoint ? .point : header.type == .multiLineString ? .lineString
+                : header.type == .multiPolygon ? .polygon : nil
+            for _ in 0 ..< n {
+                if let partType {
+                    let found = try reader.peekType()
+                    guard found == partType else { throw GeometryError.invalidInput("a \(header.type) holds a \(found)") }
+                }
+                try readGeometry(&reader, depth: depth + 1)
+            }
         }
     }
 

@@ -13,6 +13,8 @@ enum GDAL {
         // GeoPackage: never fetch anything, never touch the network.
         CPLSetConfigOption("GDAL_HTTP_TIMEOUT", "1")
         CPLSetConfigOption("OGR_GPKG_FOREIGN_KEY_CHECK", "NO")
+        // Wait up to 5 s for another process's lock on a store, from the moment GDAL opens it.
+        CPLSetConfigOption("OGR_SQLITE_PRAGMA", "busy_timeout=\(GeoPackageConnection.busyTimeoutMilliseconds)")
         if let preset = DataFiles.osmConfigFile { CPLSetConfigOption("OSM_CONFIG_FILE", preset) }
         // OSM PBF: use a temporary file beyond 100 MB of nodes instead of memory only.
         CPLSetConfigOption("OSM_MAX_TMPFILE_SIZE", "1024")
@@ -46,6 +48,9 @@ enum GDAL {
 final class OGRDataset {
     let handle: GDALDatasetH
     let path: String
+    /// Decides the commits on GDAL's SQLite connection during and after store writes (``CommitGate``);
+    /// kept here because it must live as long as the connection.
+    let commitGate = CommitGate()
 
     private init(handle: GDALDatasetH, path: String) {
         self.handle = handle
@@ -78,6 +83,7 @@ final class OGRDataset {
         }
         guard let handle else {
             let detail = GDAL.lastError("")
+            if let cause = StoreError.Cause(message: detail) { throw cause.error(file: path, layer: nil, feature: nil) }
             throw StoreError("not a geodata file that GDAL can read" + (detail.isEmpty ? "" : " (\(detail))"), file: path,
                              hint: "cim reads any OGR vector format: GeoPackage, Shapefile, GeoJSON, FlatGeobuf, CSV, OSM PBF …")
         }
@@ -90,7 +96,7 @@ final class OGRDataset {
         GDAL.reset()
         guard let drv = GDALGetDriverByName(driver) else { throw StoreError("GDAL has no \(driver) driver", file: path) }
         let handle = GDAL.withStringList(options) { GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, $0) }
-        guard let handle else { throw StoreError("cannot create: \(GDAL.lastError("GDALCreate failed"))", file: path) }
+        guard let handle else { throw StoreError.gdal("cannot create the file", message: GDAL.lastError(""), file: path) }
         return OGRDataset(handle: handle, path: path)
     }
 
@@ -113,25 +119,22 @@ final class OGRDataset {
         GDAL.reset()
         let result = GDALDatasetExecuteSQL(handle, sql, nil, nil)
         if let result { GDALDatasetReleaseResultSet(handle, result) }
-        if CPLGetLastErrorType() == CE_Failure { throw StoreError("SQL failed: \(GDAL.lastError(sql))", file: path) }
+        if CPLGetLastErrorType() == CE_Failure { throw StoreError.gdal("cannot write the store's tables", message: GDAL.lastError(""), file: path) }
     }
 
     /// Runs a query and returns the rows' string values (`GDALDatasetExecuteSQL`, `OGR_F_GetFieldAsString`).
     func query(_ sql: String) throws -> [[String?]] {
         GDAL.reset()
         guard let result = GDALDatasetExecuteSQL(handle, sql, nil, nil) else {
-            if CPLGetLastErrorType() == CE_Failure { throw StoreError("SQL failed: \(GDAL.lastError(sql))", file: path) }
+            if CPLGetLastErrorType() == CE_Failure { throw StoreError.gdal("cannot read the store's tables", message: GDAL.lastError(""), file: path) }
             return []
         }
         defer { GDALDatasetReleaseResultSet(handle, result) }
         var rows: [[String?]] = []
         OGR_L_ResetReading(result)
         let fields = Int(OGR_FD_GetFieldCount(OGR_L_GetLayerDefn(result)))
-        while let feature = OGR_L_GetNextFeature(result) {
-            rows.append((0 ..< fields).map { i in
-                OGR_F_IsFieldSetAndNotNull(feature, Int32(i)) != 0 ? String(cString: OGR_F_GetFieldAsString(feature, Int32(i))) : nil
-            })
-            OGR_F_Destroy(feature)
+        while let feature = OGRFeature.next(of: result) {
+            rows.append((0 ..< fields).map { i in fieldString(feature.handle, Int32(i)) })
         }
         return rows
     }
@@ -139,14 +142,14 @@ final class OGRDataset {
     func startTransaction() throws {
         GDAL.reset()
         guard GDALDatasetStartTransaction(handle, 0) == OGRERR_NONE else {
-            throw StoreError("cannot start a transaction: \(GDAL.lastError("GDALDatasetStartTransaction"))", file: path)
+            throw StoreError.gdal("cannot start a transaction", message: GDAL.lastError(""), file: path)
         }
     }
 
     func commit() throws {
         GDAL.reset()
         guard GDALDatasetCommitTransaction(handle) == OGRERR_NONE else {
-            throw StoreError("commit failed: \(GDAL.lastError("GDALDatasetCommitTransaction"))", file: path)
+            throw StoreError.gdal("cannot commit the write", message: GDAL.lastError(""), file: path)
         }
     }
 
@@ -155,19 +158,19 @@ final class OGRDataset {
 
 /// Reads a string field of a feature (`OGR_F_GetFieldAsString`), nil when unset or null.
 @inline(__always) func fieldString(_ feature: OGRFeatureH, _ index: Int32) -> String? {
-    guard index >= 0, OGR_F_IsFieldSetAndNotNull(feature, index) != 0 else { return nil }
+    guard index >= 0, index < OGR_F_GetFieldCount(feature), OGR_F_IsFieldSetAndNotNull(feature, index) != 0 else { return nil }
     return String(cString: OGR_F_GetFieldAsString(feature, index))
 }
 
 /// Reads an integer field (`OGR_F_GetFieldAsInteger64`), nil when unset or null.
 @inline(__always) func fieldInt(_ feature: OGRFeatureH, _ index: Int32) -> Int64? {
-    guard index >= 0, OGR_F_IsFieldSetAndNotNull(feature, index) != 0 else { return nil }
+    guard index >= 0, index < OGR_F_GetFieldCount(feature), OGR_F_IsFieldSetAndNotNull(feature, index) != 0 else { return nil }
     return OGR_F_GetFieldAsInteger64(feature, index)
 }
 
 /// Reads a real field (`OGR_F_GetFieldAsDouble`), nil when unset or null.
 @inline(__always) func fieldDouble(_ feature: OGRFeatureH, _ index: Int32) -> Double? {
-    guard index >= 0, OGR_F_IsFieldSetAndNotNull(feature, index) != 0 else { return nil }
+    guard index >= 0, index < OGR_F_GetFieldCount(feature), OGR_F_IsFieldSetAndNotNull(feature, index) != 0 else { return nil }
     return OGR_F_GetFieldAsDouble(feature, index)
 }
 
@@ -178,9 +181,8 @@ func layerCRSDefinition(_ layer: OGRLayerH) -> String? {
     if let name = OSRGetAuthorityName(srs, nil), String(cString: name) == "EPSG", let code = OSRGetAuthorityCode(srs, nil) {
         return "EPSG:\(String(cString: code))"
     }
-    guard let clone = OSRClone(srs) else { return nil }
-    defer { OSRDestroySpatialReference(clone) }
-    if OSRAutoIdentifyEPSG(clone) == OGRERR_NONE, let code = OSRGetAuthorityCode(clone, nil) {
+    guard let clone = SpatialReference(cloning: srs) else { return nil }
+    if OSRAutoIdentifyEPSG(clone.handle) == OGRERR_NONE, let code = OSRGetAuthorityCode(clone.handle, nil) {
         return "EPSG:\(String(cString: code))"
     }
     var wkt: UnsafeMutablePointer<CChar>?

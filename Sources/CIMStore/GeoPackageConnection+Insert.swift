@@ -13,28 +13,22 @@ import Foundation
 /// what GDAL would have written, several times faster than one OGR feature per row.
 extension GeoPackageConnection {
 
-    private func fail(_ what: String, layer: String) -> StoreError {
-        StoreError("\(what): \(String(cString: sqlite3_errmsg(db)))", file: path, layer: layer)
+    /// Runs one statement of the write; `what` names it in the error (never the SQL text).
+    private func execute(_ sql: String, layer: String, what: String = "cannot write the layer's metadata") throws {
+        guard inTransaction else { throw StoreError("the transaction was rolled back by SQLite; nothing more is written", file: path, layer: layer) }
+        let status = sqlite3_exec(db, sql, nil, nil, nil)
+        guard status == SQLITE_OK else { throw failure(status, what, layer: layer) }
     }
 
-    private func execute(_ sql: String, layer: String) throws {
-        guard sqlite3_exec(db, sql, nil, nil, nil) == SQLITE_OK else { throw fail("SQL failed (\(sql.prefix(60)))", layer: layer) }
+    /// The first column of the first row of a query with bound parameters, as an integer (nil for none or null).
+    private func scalar(_ sql: String, _ values: [SQLiteValue], layer: String) throws -> Int64? {
+        guard let value = try rows(sql, values, what: "cannot read the layer's metadata", layer: layer).first?.first ?? nil else { return nil }
+        return Int64(value)
     }
 
-    private func scalar(_ sql: String, layer: String) throws -> Int64? {
-        var statement: OpaquePointer?
-        guard sqlite3_prepare_v2(db, sql, -1, &statement, nil) == SQLITE_OK else { throw fail("SQL failed", layer: layer) }
-        defer { sqlite3_finalize(statement) }
-        guard sqlite3_step(statement) == SQLITE_ROW, sqlite3_column_type(statement, 0) != SQLITE_NULL else { return nil }
-        return sqlite3_column_int64(statement, 0)
-    }
-
-    private func text(_ sql: String, layer: String) throws -> String? {
-        var statement: OpaquePointer?
-        guard sqlite3_prepare_v2(db, sql, -1, &statement, nil) == SQLITE_OK else { throw fail("SQL failed", layer: layer) }
-        defer { sqlite3_finalize(statement) }
-        guard sqlite3_step(statement) == SQLITE_ROW, let text = sqlite3_column_text(statement, 0) else { return nil }
-        return String(cString: text)
+    /// The first column of the first row of a query with bound parameters, as text.
+    private func text(_ sql: String, _ values: [SQLiteValue], layer: String) throws -> String? {
+        try rows(sql, values, what: "cannot read the layer's metadata", layer: layer).first?.first ?? nil
     }
 
     /// Inserts every row of `table` into the (new, empty) layer GDAL created for it.
@@ -42,7 +36,7 @@ extension GeoPackageConnection {
         let name = table.name
         let quoted = "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         let hasGeometry = table.geometryType != nil
-        let srsID = hasGeometry ? Int32(try scalar("SELECT srs_id FROM gpkg_geometry_columns WHERE lower(table_name) = lower('\(sqlEscape(name))')", layer: name) ?? 0) : 0
+        let srsID = hasGeometry ? Int32(try scalar("SELECT srs_id FROM gpkg_geometry_columns WHERE lower(table_name) = lower(?)", [.text(name)], layer: name) ?? 0) : 0
         var columns = table.columns.map { "\"" + $0.name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
         if hasGeometry { columns.insert("\"geom\"", at: 0) }
         // Rows go in batches of one multi-row INSERT each: per-statement work (and AUTOINCREMENT's
@@ -53,22 +47,15 @@ extension GeoPackageConnection {
         if givenFIDs { columns.insert("\"fid\"", at: 0) }
         let perRow = columns.count
         let batch = givenFIDs ? Swift.max(1, Swift.min(64, 30_000 / perRow)) : 1
-        func prepare(rows: Int) throws -> OpaquePointer? {
+        /// The insert of `rows` rows (``SQLiteStatement``, finalized when released).
+        func prepare(rows: Int) throws -> SQLiteStatement {
             let row = "(" + Array(repeating: "?", count: perRow).joined(separator: ", ") + ")"
             let sql = "INSERT INTO \(quoted) (\(columns.joined(separator: ", "))) VALUES " + Array(repeating: row, count: rows).joined(separator: ", ")
-            var statement: OpaquePointer?
-            guard sqlite3_prepare_v2(db, sql, -1, &statement, nil) == SQLITE_OK else {
-                sqlite3_finalize(statement)
-                throw fail("cannot prepare the insert", layer: name)
-            }
-            return statement
+            return try SQLiteStatement(self, sql, what: "cannot prepare the insert", layer: name)
         }
-        let statement = try prepare(rows: batch)
-        let single = batch == 1 ? statement : try prepare(rows: 1)
-        defer {
-            sqlite3_finalize(statement)
-            if batch != 1 { sqlite3_finalize(single) }
-        }
+        let batchInsert = try prepare(rows: batch)
+        let singleInsert = batch == 1 ? batchInsert : try prepare(rows: 1)
+        let statement = batchInsert.handle, single = singleInsert.handle
         // GDAL's per-row insert triggers are set aside while the rows go in and restored afterwards: the
         // R-tree's (it would decode every blob again, ST_MinX … per row, and insert row by row: the envelopes
         // computed here are packed into the R-tree in one go instead, ``SQLiteRTreeBulkLoad``) and the
@@ -76,13 +63,13 @@ extension GeoPackageConnection {
         let rtree = "rtree_\(name)_geom"
         var setAside: [String] = []
         for trigger in ["\(rtree)_insert", "trigger_insert_feature_count_\(name)"] {
-            if let sql = try text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = '\(sqlEscape(trigger))'", layer: name) {
+            if let sql = try text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", [.text(trigger)], layer: name) {
                 try execute("DROP TRIGGER \"\(trigger.replacingOccurrences(of: "\"", with: "\"\""))\"", layer: name)
                 setAside.append(sql)
             }
         }
         var rtreeEntries: [RTreeEntry]?
-        if hasGeometry, try scalar("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '\(sqlEscape(rtree))'", layer: name) == 1 {
+        if hasGeometry, try scalar("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?", [.text(rtree)], layer: name) == 1 {
             rtreeEntries = []
             rtreeEntries?.reserveCapacity(table.count)
         }
@@ -111,16 +98,13 @@ extension GeoPackageConnection {
         // The fid of each row (the R-tree's ids).
         var rowIDs: [Int64] = []
         rowIDs.reserveCapacity(table.count)
-        /// Writes rows `range` one statement each (after a batch failed: the failing row is named).
-        func insertOneByOne(_ range: Range<Int>) throws {
-            for i in range {
-                bind(single, row: i, first: 1)
-                let status = sqlite3_step(single)
-                let message = String(cString: sqlite3_errmsg(db))
-                sqlite3_reset(single)
-                guard status == SQLITE_DONE else { throw StoreError("cannot write: \(message)", file: path, layer: name, feature: "#\(i + 1)") }
-                rowIDs.append(givenFIDs ? Int64(i + 1) : sqlite3_last_insert_rowid(db))
-            }
+        /// Writes row `i` alone (the last rows of a table, and tables that bring their own fid).
+        func insertOne(_ i: Int) throws {
+            bind(single, row: i, first: 1)
+            let status = sqlite3_step(single)
+            guard status == SQLITE_DONE else { throw failure(status, "cannot write", layer: name, feature: "#\(i + 1)", statement: single) }
+            sqlite3_reset(single)
+            rowIDs.append(givenFIDs ? Int64(i + 1) : sqlite3_last_insert_rowid(db))
         }
         var start = 0
         while start < table.count {
@@ -129,11 +113,15 @@ extension GeoPackageConnection {
             if end - start == batch {
                 for i in start ..< end { bind(target, row: i, first: Int32((i - start) * perRow + 1)) }
                 let status = sqlite3_step(target)
+                // No retry row by row after a failure: SQLite may have rolled the whole transaction back
+                // (SQLITE_FULL, SQLITE_IOERR …), and any further statement would run in autocommit.
+                guard status == SQLITE_DONE else {
+                    throw failure(status, "cannot write", layer: name, feature: end - start == 1 ? "#\(end)" : "#\(start + 1)–#\(end)", statement: target)
+                }
                 sqlite3_reset(target)
-                // A failed statement changes nothing: redo the batch row by row to name the row.
-                if status != SQLITE_DONE { try insertOneByOne(start ..< end) } else { rowIDs.append(contentsOf: (start ..< end).map { Int64($0 + 1) }) }
+                rowIDs.append(contentsOf: (start ..< end).map { Int64($0 + 1) })
             } else {
-                try insertOneByOne(start ..< end)
+                for i in start ..< end { try insertOne(i) }
             }
             for i in start ..< end where hasGeometry && !geometries.parts(of: i).isEmpty {
                 let e = geometries.envelope(i)
@@ -143,17 +131,22 @@ extension GeoPackageConnection {
             if let progress, start / 8192 != end / 8192 { progress(end) }
             start = end
         }
+        withExtendedLifetime((batchInsert, singleInsert)) {}
         if let rtreeEntries {
-            try SQLiteRTreeBulkLoad(db: db, table: rtree, path: path, layer: name).fill(rtreeEntries)
+            try SQLiteRTreeBulkLoad(connection: self, table: rtree, path: path, layer: name).fill(rtreeEntries)
         }
         progress?(table.count)
         for sql in setAside { try execute(sql, layer: name) }
-        let escaped = sqlEscape(name)
         if let e = extent {
-            try execute("UPDATE gpkg_contents SET min_x = \(e.minX), min_y = \(e.minY), max_x = \(e.maxX), max_y = \(e.maxY) WHERE lower(table_name) = lower('\(escaped)')", layer: name)
+            let statement = try SQLiteStatement(self, "UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ? WHERE lower(table_name) = lower(?)",
+                                                what: "cannot write the layer's extent", layer: name)
+            for (k, v) in [e.minX, e.minY, e.maxX, e.maxY].enumerated() { sqlite3_bind_double(statement.handle, Int32(k + 1), v) }
+            statement.bind(5, name)
+            try statement.run()
         }
-        if try scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'gpkg_ogr_contents'", layer: name) == 1 {
-            try execute("UPDATE gpkg_ogr_contents SET feature_count = \(table.count) WHERE lower(table_name) = lower('\(escaped)')", layer: name)
+        if try scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'gpkg_ogr_contents'", [], layer: name) == 1 {
+            try run("UPDATE gpkg_ogr_contents SET feature_count = ? WHERE lower(table_name) = lower(?)", [.integer(Int64(table.count)), .text(name)],
+                    what: "cannot write the layer's feature count", layer: name)
         }
     }
 

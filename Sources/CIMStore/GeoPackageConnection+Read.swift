@@ -27,11 +27,9 @@ extension GeoPackageConnection {
         if let geometryColumn { selected.append(quote(geometryColumn)) }
         selected += fields.map { quote($0.name) }
         let sql = "SELECT \(selected.joined(separator: ", ")) FROM \(quote(table)) ORDER BY \(quote(fidColumn))"
-        var statement: OpaquePointer?
-        guard sqlite3_prepare_v2(db, sql, -1, &statement, nil) == SQLITE_OK else {
-            throw StoreError("cannot read the layer: \(String(cString: sqlite3_errmsg(db)))", file: path, layer: layer)
-        }
-        defer { sqlite3_finalize(statement) }
+        let prepared = try SQLiteStatement(self, sql, what: "cannot read the layer", layer: layer)
+        let statement = prepared.handle
+        defer { withExtendedLifetime(prepared) {} }
 
         var fids: [Int64] = []
         fids.reserveCapacity(expected)
@@ -43,7 +41,7 @@ extension GeoPackageConnection {
             let status = sqlite3_step(statement)
             if status == SQLITE_DONE { break }
             guard status == SQLITE_ROW else {
-                throw StoreError("cannot read the layer: \(String(cString: sqlite3_errmsg(db)))", file: path, layer: layer, feature: "after fid \(fids.last ?? 0)")
+                throw failure(status, "cannot read the layer", layer: layer, feature: "after fid \(fids.last ?? 0)")
             }
             let fid = sqlite3_column_int64(statement, 0)
             fids.append(fid)

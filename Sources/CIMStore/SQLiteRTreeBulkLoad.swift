@@ -37,23 +37,25 @@ struct RTreeEntry {
 /// The result passes SQLite's own `rtreecheck()` (checked by the tests) and stays an ordinary R*Tree:
 /// later inserts, updates and deletes through the virtual table work as usual.
 struct SQLiteRTreeBulkLoad {
-    let db: OpaquePointer
+    /// GDAL's connection of the GeoPackage, inside the write's transaction.
+    let connection: GeoPackageConnection
+    var db: OpaquePointer { connection.db }
     /// The R*Tree virtual table's name (its shadow tables are `<name>_node`, `_rowid`, `_parent`).
     let table: String
     /// The GeoPackage and layer, for error messages.
     let path: String, layer: String
 
     private func failure(_ what: String) -> StoreError { StoreError(what, file: path, layer: layer) }
-    private func fail(_ what: String) -> StoreError { failure("\(what): \(String(cString: sqlite3_errmsg(db)))") }
+    /// The failed SQLite call's error with its cause translated (disk full, busy …).
+    private func fail(_ what: String) -> StoreError {
+        StoreError.sqlite(sqlite3_extended_errcode(db), detail: String(cString: sqlite3_errmsg(db)), what: what, file: path, layer: layer)
+    }
 
     private func quoted(_ suffix: String) -> String { "\"" + (table + suffix).replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
 
     private func scalar(_ sql: String) throws -> Int64? {
-        var statement: OpaquePointer?
-        guard sqlite3_prepare_v2(db, sql, -1, &statement, nil) == SQLITE_OK else { throw fail("cannot read the R-tree") }
-        defer { sqlite3_finalize(statement) }
-        guard sqlite3_step(statement) == SQLITE_ROW, sqlite3_column_type(statement, 0) != SQLITE_NULL else { return nil }
-        return sqlite3_column_int64(statement, 0)
+        guard let value = try connection.rows(sql, what: "cannot read the R-tree", layer: layer).first?.first ?? nil else { return nil }
+        return Int64(value)
     }
 
     /// Writes `entries` into the (empty) R*Tree. Throws with SQLite's message when the tree is not empty,
@@ -101,12 +103,11 @@ struct SQLiteRTreeBulkLoad {
             next += Int64(groupsPerLevel[level].count)
         }
 
-        var insertNode: OpaquePointer?, insertRowid: OpaquePointer?, insertParent: OpaquePointer?
-        defer { sqlite3_finalize(insertNode); sqlite3_finalize(insertRowid); sqlite3_finalize(insertParent) }
-        guard sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO \(quoted("_node"))(nodeno, data) VALUES (?, ?)", -1, &insertNode, nil) == SQLITE_OK,
-              sqlite3_prepare_v2(db, "INSERT INTO \(quoted("_rowid"))(rowid, nodeno) VALUES (?, ?)", -1, &insertRowid, nil) == SQLITE_OK,
-              sqlite3_prepare_v2(db, "INSERT INTO \(quoted("_parent"))(nodeno, parentnode) VALUES (?, ?)", -1, &insertParent, nil) == SQLITE_OK
-        else { throw fail("cannot prepare the R-tree writes") }
+        let nodeStatement = try SQLiteStatement(connection, "INSERT OR REPLACE INTO \(quoted("_node"))(nodeno, data) VALUES (?, ?)", what: "cannot write the R-tree", layer: layer)
+        let rowidStatement = try SQLiteStatement(connection, "INSERT INTO \(quoted("_rowid"))(rowid, nodeno) VALUES (?, ?)", what: "cannot write the R-tree", layer: layer)
+        let parentStatement = try SQLiteStatement(connection, "INSERT INTO \(quoted("_parent"))(nodeno, parentnode) VALUES (?, ?)", what: "cannot write the R-tree", layer: layer)
+        defer { withExtendedLifetime((nodeStatement, rowidStatement, parentStatement)) {} }
+        let insertNode = nodeStatement.handle, insertRowid = rowidStatement.handle, insertParent = parentStatement.handle
 
         func step(_ statement: OpaquePointer?, _ a: Int64, _ b: Int64) throws {
             sqlite3_bind_int64(statement, 1, a)

@@ -205,6 +205,8 @@ extension Store {
             mode = utf8 ? .native : .recode(encoding)
         }
         var openPath = path
+        // A recoded copy is removed once GDAL has it open, or when opening fails.
+        defer { if openPath != path { try? FileManager.default.removeItem(at: URL(fileURLWithPath: openPath).deletingLastPathComponent()) } }
         if lower.hasSuffix(".csv") {
             // GDAL's CSV driver neither recodes nor matches column names in other encodings: a CSV that is not
             // UTF-8 is recoded as a whole into a temporary copy (unlinked once open).
@@ -217,13 +219,14 @@ extension Store {
             if let x = options.xField, let y = options.yField { xs = [x]; ys = [y] }
             else if options.xField != nil || options.yField != nil { throw StoreError("--x and --y go together", file: path) }
             else { xs += ["经度", "X坐标", "x坐标", "东坐标"]; ys += ["纬度", "Y坐标", "y坐标", "北坐标"] }
+            let geometryNames = ["wkt", "geom", "geometry", "the_geom", "WKT", "几何"]
+            try CSVHeaderCheck.check(openPath, reportedAs: path, geometryColumns: Set((xs + ys + geometryNames).map { $0.lowercased() }))
             openOptions += ["X_POSSIBLE_NAMES=\(xs.joined(separator: ","))", "Y_POSSIBLE_NAMES=\(ys.joined(separator: ","))",
-                            "GEOM_POSSIBLE_NAMES=wkt,geom,geometry,the_geom,WKT,几何", "KEEP_GEOM_COLUMNS=NO", "AUTODETECT_TYPE=YES"]
+                            "GEOM_POSSIBLE_NAMES=\(geometryNames.joined(separator: ","))", "KEEP_GEOM_COLUMNS=NO", "AUTODETECT_TYPE=YES"]
         } else if options.xField != nil || options.yField != nil {
             throw StoreError("--x and --y name the coordinate columns of a CSV source", file: path)
         }
         let dataset = try OGRDataset.open(openPath, openOptions: openOptions)
-        if openPath != path { try? FileManager.default.removeItem(at: URL(fileURLWithPath: openPath).deletingLastPathComponent()) }
         if dataset.layerCount == 0 {
             throw StoreError("not a geodata file that GDAL can read (no vector layers)", file: path)
         }

@@ -36,9 +36,14 @@ extension Store {
     func createAttributeTable(_ name: String, _ fields: [FieldSpec]) throws {
         GDAL.reset()
         guard let layer = GDAL.withStringList(["FID=fid"], { GDALDatasetCreateLayer(dataset.handle, name, nil, wkbNone, $0) }) else {
-            throw StoreError("cannot create table: \(GDAL.lastError("GDALDatasetCreateLayer"))", file: path, layer: name)
+            throw StoreError.gdal("cannot create the table", message: GDAL.lastError(""), file: path, layer: name)
         }
         try createFields(layer, fields, layerName: name)
+        // GDAL creates the table itself lazily; the store writes it on GDAL's SQLite connection at once.
+        GDAL.reset()
+        guard OGR_L_SyncToDisk(layer) == OGRERR_NONE else {
+            throw StoreError.gdal("cannot create the table", message: GDAL.lastError(""), file: path, layer: name)
+        }
     }
 
     func createFields(_ layer: OGRLayerH, _ fields: [FieldSpec], layerName: String) throws {
@@ -47,22 +52,34 @@ extension Store {
             let definition = OGR_Fld_Create(spec.name, type)
             defer { OGR_Fld_Destroy(definition) }
             guard OGR_L_CreateField(layer, definition, 1) == OGRERR_NONE else {
-                throw StoreError("cannot create field '\(spec.name)': \(GDAL.lastError("OGR_L_CreateField"))", file: path, layer: layerName)
+                throw StoreError.gdal("cannot create the field '\(spec.name)'", message: GDAL.lastError(""), file: path, layer: layerName)
             }
+        }
+    }
+
+    /// GDAL's SQLite connection of the store, on which the store's own tables are read and written with
+    /// bound parameters (``SQLiteStatement``).
+    var connection: GeoPackageConnection {
+        get throws {
+            guard let connection = GeoPackageConnection(dataset: dataset) else {
+                throw StoreError("the store is not a GeoPackage", file: path)
+            }
+            return connection
         }
     }
 
     /// A value of `cim_metadata`, nil when missing.
     public func metadataValue(_ key: String) throws -> String? {
         guard dataset.layer(named: StoreTables.metadata) != nil else { return nil }
-        return try dataset.query("SELECT value FROM \(StoreTables.metadata) WHERE key = '\(sqlEscape(key))'").first?.first ?? nil
+        return try connection.rows("SELECT value FROM \(StoreTables.metadata) WHERE key = ?", [.text(key)],
+                                   what: "cannot read the store's metadata").first?.first ?? nil
     }
 
     /// All of `cim_metadata`.
     public func metadata() throws -> [String: String] {
         guard dataset.layer(named: StoreTables.metadata) != nil else { return [:] }
         var result: [String: String] = [:]
-        for row in try dataset.query("SELECT key, value FROM \(StoreTables.metadata)") {
+        for row in try connection.rows("SELECT key, value FROM \(StoreTables.metadata)", what: "cannot read the store's metadata") {
             if let key = row[0] { result[key] = row[1] ?? "" }
         }
         return result
@@ -71,14 +88,17 @@ extension Store {
     /// Sets a value of `cim_metadata`.
     public func setMetadata(_ key: String, _ value: String) throws {
         try ensureMetadataTables()
-        try dataset.execute("DELETE FROM \(StoreTables.metadata) WHERE key = '\(sqlEscape(key))'")
-        try dataset.execute("INSERT INTO \(StoreTables.metadata) (key, value) VALUES ('\(sqlEscape(key))', '\(sqlEscape(value))')")
+        let connection = try connection
+        try connection.run("DELETE FROM \(StoreTables.metadata) WHERE key = ?", [.text(key)], what: "cannot write the store's metadata")
+        try connection.run("INSERT INTO \(StoreTables.metadata) (key, value) VALUES (?, ?)", [.text(key), .text(value)],
+                           what: "cannot write the store's metadata")
     }
 
     /// The `cim_layers` rows.
     public func layerRecords() throws -> [LayerRecord] {
         guard dataset.layer(named: StoreTables.layers) != nil else { return [] }
-        return try dataset.query("SELECT layer, source, source_layer, source_crs, imported_at, features, repaired, rejected FROM \(StoreTables.layers) ORDER BY fid").map {
+        return try connection.rows("SELECT layer, source, source_layer, source_crs, imported_at, features, repaired, rejected FROM \(StoreTables.layers) ORDER BY fid",
+                                   what: "cannot read the store's layer records").map {
             LayerRecord(layer: $0[0] ?? "", source: $0[1] ?? "", sourceLayer: $0[2] ?? "", sourceCRS: $0[3] ?? "",
                         importedAt: $0[4] ?? "", features: Int($0[5] ?? "") ?? 0, repaired: Int($0[6] ?? "") ?? 0,
                         rejected: Int($0[7] ?? "") ?? 0)
@@ -89,37 +109,34 @@ extension Store {
     func recordLayer(_ record: LayerRecord) throws {
         try ensureMetadataTables()
         let r = record
-        try dataset.execute("DELETE FROM \(StoreTables.layers) WHERE layer = '\(sqlEscape(r.layer))'")
-        try dataset.execute("""
+        let connection = try connection
+        try connection.run("DELETE FROM \(StoreTables.layers) WHERE layer = ?", [.text(r.layer)], what: "cannot record the layer", layer: r.layer)
+        try connection.run("""
             INSERT INTO \(StoreTables.layers) (layer, source, source_layer, source_crs, imported_at, features, repaired, rejected) \
-            VALUES ('\(sqlEscape(r.layer))', '\(sqlEscape(r.source))', '\(sqlEscape(r.sourceLayer))', '\(sqlEscape(r.sourceCRS))', \
-            '\(sqlEscape(r.importedAt))', \(r.features), \(r.repaired), \(r.rejected))
-            """)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, [.text(r.layer), .text(r.source), .text(r.sourceLayer), .text(r.sourceCRS), .text(r.importedAt),
+                  .integer(Int64(r.features)), .integer(Int64(r.repaired)), .integer(Int64(r.rejected))],
+            what: "cannot record the layer", layer: r.layer)
     }
 
     /// Replaces the recorded import issues (repairs, rejections) of a layer (inside the caller's transaction).
     func recordIssues(layer: String, _ issues: [ImportIssue]) throws {
         try ensureMetadataTables()
-        try dataset.execute("DELETE FROM \(StoreTables.issues) WHERE layer = '\(sqlEscape(layer))'")
-        guard let table = dataset.layer(named: StoreTables.issues) else { return }
-        let definition = OGR_L_GetLayerDefn(table)
+        let connection = try connection
+        try connection.run("DELETE FROM \(StoreTables.issues) WHERE layer = ?", [.text(layer)], what: "cannot record the import issues", layer: layer)
+        let insert = try SQLiteStatement(connection, "INSERT INTO \(StoreTables.issues) (layer, feature, action, reason) VALUES (?, ?, ?, ?)",
+                                         what: "cannot record an import issue", layer: layer)
         for issue in issues {
-            let feature = OGR_F_Create(definition)
-            defer { OGR_F_Destroy(feature) }
-            OGR_F_SetFieldString(feature, 0, layer)
-            OGR_F_SetFieldString(feature, 1, issue.feature)
-            OGR_F_SetFieldString(feature, 2, issue.action.rawValue)
-            OGR_F_SetFieldString(feature, 3, issue.reason)
-            guard OGR_L_CreateFeature(table, feature) == OGRERR_NONE else {
-                throw StoreError("cannot record import issue: \(GDAL.lastError("OGR_L_CreateFeature"))", file: path, layer: StoreTables.issues)
-            }
+            insert.bind([.text(layer), .text(issue.feature), .text(issue.action.rawValue), .text(issue.reason)])
+            try insert.run()
         }
     }
 
     /// The recorded import issues of a layer.
     public func importIssues(layer: String) throws -> [ImportIssue] {
         guard dataset.layer(named: StoreTables.issues) != nil else { return [] }
-        return try dataset.query("SELECT feature, action, reason FROM \(StoreTables.issues) WHERE layer = '\(sqlEscape(layer))' ORDER BY fid").map {
+        return try connection.rows("SELECT feature, action, reason FROM \(StoreTables.issues) WHERE layer = ? ORDER BY fid", [.text(layer)],
+                                   what: "cannot read the import issues", layer: layer).map {
             ImportIssue(feature: $0[0] ?? "", action: ImportIssue.Action(rawValue: $0[1] ?? "") ?? .rejected, reason: $0[2] ?? "")
         }
     }

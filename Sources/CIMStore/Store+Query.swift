@@ -73,8 +73,8 @@ extension Store {
         let unordered = query.near == nil
         // Only an unfiltered scan comes in fid order (a window comes in R-tree order), so only it can stop early.
         let fidOrdered = unordered && window == nil && clauses.isEmpty
-        while let feature = OGR_L_GetNextFeature(layer) {
-            defer { OGR_F_Destroy(feature) }
+        while let owned = OGRFeature.next(of: layer) {
+            let feature = owned.handle
             guard let geometry = OGR_F_GetGeometryRef(feature) else { continue }
             let size = Int(OGR_G_WkbSizeEx(geometry))
             if buffer.count < size { buffer = [UInt8](repeating: 0, count: size * 2) }

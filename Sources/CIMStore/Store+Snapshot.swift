@@ -57,6 +57,7 @@ extension Store {
                     let rows = try reader.read(table: layerName, layer: layerName, fidColumn: fidColumn, geometryColumn: geometryColumn,
                                                fields: specs, expected: expected, progress: progress)
                     progress?(rows.fids.count)
+                    try checkCoordinates(rows.geometries, fids: rows.fids, layer: layerName)
                     return FeatureTable(name: layerName, geometryType: type, geometries: rows.geometries, columns: rows.columns, crs: layerCRS, fids: rows.fids)
                 } catch is GeoPackageConnection.Unsupported {
                     // Read through OGR below.
@@ -75,8 +76,8 @@ extension Store {
         OGR_L_SetAttributeFilter(layer, nil)
         OGR_L_ResetReading(layer)
         GDAL.reset()
-        while let feature = OGR_L_GetNextFeature(layer) {
-            defer { OGR_F_Destroy(feature) }
+        while let owned = OGRFeature.next(of: layer) {
+            let feature = owned.handle
             let fid = OGR_F_GetFID(feature)
             fids.append(fid)
             if hasGeometry {
@@ -108,6 +109,26 @@ extension Store {
             if let progress, fids.count % 8192 == 0 { progress(fids.count) }
         }
         progress?(fids.count)
+        try checkCoordinates(geometries, fids: fids, layer: layerName)
         return FeatureTable(name: layerName, geometryType: type, geometries: geometries, columns: values.columns, crs: layerCRS, fids: fids)
+    }
+
+    /// The largest coordinate an analysis accepts from a store, in the store's metres: 10⁹ (no projected
+    /// CRS comes near it; larger values are garbage from another tool).
+    public static let maximumCoordinate = 1e9
+
+    /// Refuses a snapshot with a non-finite or absurd coordinate (a store written by another tool: cim's
+    /// import rejects such features), naming the feature, so that no analysis ever computes with it.
+    func checkCoordinates(_ geometries: GeometryColumn, fids: [Int64], layer: String) throws {
+        let limit = Self.maximumCoordinate
+        guard let k = geometries.xy.firstIndex(where: { !(abs($0) <= limit) }) else { return }
+        let coordinate = k / 2
+        let feature = (0 ..< geometries.count).first { i in
+            geometries.parts(of: i).contains { p in geometries.rings(of: p).contains { geometries.coordinates(of: $0).contains(coordinate) } }
+        }
+        let value = geometries.xy[k]
+        throw StoreError("a coordinate is \(value.isFinite ? "absurdly large (\(value))" : "\(value)"); analyses need finite coordinates within ±\(Int(limit)) m",
+                         file: path, layer: layer, feature: feature.map { "fid \(fids[$0])" },
+                         hint: "fix the feature, or re-import the layer with cim import (it rejects such features)")
     }
 }

@@ -44,9 +44,16 @@ extension Store {
                 throw StoreError("column '\(column.name)' has \(column.values.count) values for \(table.count) features", file: path, layer: table.name)
             }
         }
+        if dataset.commitGate.mode == .sealed {
+            throw StoreError("an earlier write to this store failed and was rolled back; nothing more is written through this handle", file: path,
+                             hint: "open the store again")
+        }
         try ensureMetadataTables()
         try dataset.startTransaction()
         let previousCRS = crs
+        let connection = GeoPackageConnection(dataset: dataset)
+        connection?.install(dataset.commitGate)
+        dataset.commitGate.mode = .writing
         do {
             if let newCRS, crs == nil { try setCRS(newCRS) }
             for table in tables {
@@ -56,10 +63,20 @@ extension Store {
                                             features: table.count, repaired: provenance.repaired, rejected: provenance.rejected))
                 try recordIssues(layer: table.name, provenance.issues)
             }
+            dataset.commitGate.mode = .committing
             try dataset.commit()
+            dataset.commitGate.mode = .open
         } catch {
+            // When SQLite has already rolled the transaction back by itself (SQLITE_FULL, SQLITE_IOERR …),
+            // GDAL's view of the layers is stale: the gate then refuses every later commit, so that nothing
+            // GDAL writes afterwards (at close) lands outside a transaction.
+            let rolledBackBySQLite = connection.map { !$0.inTransaction } ?? false
+            dataset.commitGate.mode = rolledBackBySQLite ? .sealed : .open
             dataset.rollback()
             crs = previousCRS
+            if rolledBackBySQLite, (error as? StoreError)?.cause == nil {
+                throw StoreError.rolledBackBySQLite(file: path, layer: (error as? StoreError)?.layer)
+            }
             throw error
         }
     }
@@ -68,19 +85,18 @@ extension Store {
         if let index = dataset.layerIndex(named: table.name) {
             GDAL.reset()
             guard GDALDatasetDeleteLayer(dataset.handle, Int32(index)) == OGRERR_NONE else {
-                throw StoreError("cannot replace the layer: \(GDAL.lastError("GDALDatasetDeleteLayer"))", file: path, layer: table.name)
+                throw StoreError.gdal("cannot replace the layer", message: GDAL.lastError(""), file: path, layer: table.name)
             }
         }
-        var srs: OGRSpatialReferenceH?
+        var reference: SpatialReference?
         if table.geometryType != nil, let crs {
-            srs = OSRNewSpatialReference(nil)
-            OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER)
-            guard OSRSetFromUserInput(srs, crs.identifier) == OGRERR_NONE else {
-                OSRDestroySpatialReference(srs)
+            guard let known = SpatialReference(definition: crs.identifier) else {
                 throw StoreError("GDAL does not know the CRS \(crs.identifier)", file: path, layer: table.name)
             }
+            reference = known
         }
-        defer { if let srs { OSRDestroySpatialReference(srs) } }
+        let srs = reference?.handle
+        defer { withExtendedLifetime(reference) {} }
         let ogrType: OGRwkbGeometryType
         switch table.geometryType {
         case nil: ogrType = wkbNone
@@ -95,19 +111,22 @@ extension Store {
         GDAL.reset()
         let options = ["FID=fid", "GEOMETRY_NAME=geom", "SPATIAL_INDEX=YES"]
         guard let layer = GDAL.withStringList(options, { GDALDatasetCreateLayer(dataset.handle, table.name, srs, ogrType, $0) }) else {
-            throw StoreError("cannot create the layer: \(GDAL.lastError("GDALDatasetCreateLayer"))", file: path, layer: table.name)
+            throw StoreError.gdal("cannot create the layer", message: GDAL.lastError(""), file: path, layer: table.name)
         }
         try createFields(layer, table.columns.map { FieldSpec($0.name, $0.values.type) }, layerName: table.name)
         if let bulk = GeoPackageConnection(dataset: dataset) {
             // GDAL's deferred spatial index and cached counts are synchronised before the raw inserts.
-            OGR_L_SyncToDisk(layer)
+            GDAL.reset()
+            guard OGR_L_SyncToDisk(layer) == OGRERR_NONE else {
+                throw StoreError.gdal("cannot create the layer", message: GDAL.lastError(""), file: path, layer: table.name)
+            }
             try bulk.insert(table, progress: progress)
             return
         }
         let definition = OGR_L_GetLayerDefn(layer)
         for i in 0 ..< table.count {
-            guard let feature = OGR_F_Create(definition) else { throw StoreError("out of memory", file: path, layer: table.name) }
-            defer { OGR_F_Destroy(feature) }
+            guard let owned = OGRFeature(definition: definition) else { throw StoreError("out of memory", file: path, layer: table.name) }
+            let feature = owned.handle
             for (k, column) in table.columns.enumerated() {
                 let f = Int32(k)
                 switch column.values[i] {
@@ -128,10 +147,42 @@ extension Store {
             }
             GDAL.reset()
             guard OGR_L_CreateFeature(layer, feature) == OGRERR_NONE else {
-                throw StoreError("cannot write: \(GDAL.lastError("OGR_L_CreateFeature"))", file: path, layer: table.name, feature: "#\(i + 1)")
+                throw StoreError.gdal("cannot write", message: GDAL.lastError(""), file: path, layer: table.name, feature: "#\(i + 1)")
             }
             if let progress, i % 4096 == 4095 { progress(i + 1) }
         }
         progress?(table.count)
+    }
+}
+
+extension Store {
+    /// Checks, before any work, that the results of an analysis of `source` can go to the GeoPackage
+    /// `path` (`--out`): a new file needs an existing folder and a .gpkg name; an existing file must be a
+    /// GeoPackage whose CRS, when it has one, is the source store's — results are never written in one CRS
+    /// under another's name.
+    public static func checkResultTarget(_ path: String, for source: Store) throws {
+        let target = URL(fileURLWithPath: path)
+        try checkExportTarget(target)
+        guard FileManager.default.fileExists(atPath: path) else {
+            guard path.lowercased().hasSuffix(".gpkg") else {
+                throw StoreError("a store is a GeoPackage and its name must end in .gpkg", file: path)
+            }
+            return
+        }
+        let other: Store
+        do { other = try Store.open(path) } catch let error as StoreError where error.cause == nil {
+            throw StoreError("the target exists and is not a GeoPackage", file: path, hint: "choose another name")
+        }
+        if let theirs = other.crs, let ours = source.crs, theirs != ours {
+            throw StoreError("the store's CRS is \(theirs.identifier), the results are in \(ours.identifier)", file: path,
+                             hint: "write them to a new file, or to a store in \(ours.identifier)")
+        }
+    }
+
+    /// Opens (or creates) the GeoPackage `path` for the results of an analysis of `source`, after
+    /// ``checkResultTarget(_:for:)``; a new store gets the source's CRS.
+    public static func openResultTarget(_ path: String, for source: Store) throws -> Store {
+        try checkResultTarget(path, for: source)
+        return try openOrCreate(path, crs: source.crs)
     }
 }

@@ -19,6 +19,7 @@ public final class Store {
     private init(path: String, dataset: OGRDataset) throws {
         self.path = path
         self.dataset = dataset
+        GeoPackageConnection(dataset: dataset)?.waitForLocks()
         if let definition = try metadataValue("crs") { self.crs = try CoordinateReferenceSystem(definition) }
     }
 
@@ -75,9 +76,16 @@ public final class Store {
     /// True when the store has this layer.
     public func hasLayer(_ name: String) -> Bool { dataset.layer(named: name) != nil }
 
-    /// Number of features of a layer (`OGR_L_GetFeatureCount`), nil when there is no such layer.
+    /// Number of features of a layer, nil when there is no such layer: counted in its GeoPackage table
+    /// (`SELECT COUNT(*)` on GDAL's connection: GDAL's cached count does not see the store's own bulk
+    /// writes), else `OGR_L_GetFeatureCount`.
     public func featureCount(_ layer: String) -> Int? {
         guard let handle = dataset.layer(named: layer) else { return nil }
+        if let connection = GeoPackageConnection(dataset: dataset),
+           let count = try? connection.rows("SELECT COUNT(*) FROM \"\(layer.replacingOccurrences(of: "\"", with: "\"\""))\"", what: "cannot count the features", layer: layer).first?.first ?? nil,
+           let value = Int(count) {
+            return value
+        }
         return Int(OGR_L_GetFeatureCount(handle, 1))
     }
 

@@ -5,13 +5,16 @@ public struct StoreError: Error, CustomStringConvertible, Equatable {
     public var layer: String?
     public var feature: String?
     public var hint: String?
+    /// The cause behind a failed SQLite or GDAL call, when known (``StoreError+Causes``).
+    public var cause: Cause?
 
-    public init(_ message: String, file: String? = nil, layer: String? = nil, feature: String? = nil, hint: String? = nil) {
+    public init(_ message: String, file: String? = nil, layer: String? = nil, feature: String? = nil, hint: String? = nil, cause: Cause? = nil) {
         self.message = message
         self.file = file
         self.layer = layer
         self.feature = feature
         self.hint = hint
+        self.cause = cause
     }
 
     public var description: String {

@@ -1,3 +1,3 @@
 import CIMCommands
 
-CIMCommand.main()
+CIMCommand.runMain()

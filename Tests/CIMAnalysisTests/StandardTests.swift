@@ -49,7 +49,8 @@ struct StandardTests {
     func broken() {
         expectError("unknown key \"colour\"") { $0["colour"] = "red" }
         expectError("unknown key \"radius\"") { editCategory(&$0, 0) { $0["radius"] = 5 } }
-        expectError("must be positive") { editCategory(&$0, 0) { $0["threshold_m"] = -300 } }
+        expectError("\"threshold_m\" must be in (0, 100000], got -300") { editCategory(&$0, 0) { $0["threshold_m"] = -300 } }
+        expectError("\"threshold_m\" must be in (0, 100000], got 1e+308") { editCategory(&$0, 0) { $0["threshold_m"] = 1e308 } }
         expectError("missing \"threshold_m\"") { editCategory(&$0, 1) { $0.removeValue(forKey: "threshold_m") } }
         expectError("duplicate category") { root in
             var categories = root["categories"] as! [[String: Any]]

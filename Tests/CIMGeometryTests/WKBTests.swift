@@ -68,6 +68,30 @@ import Testing
         #expect(column.wkb(1).first == 1)
     }
 
+    /// Found by Fuzz/FuzzWKB: a multi geometry whose part is of another kind (a MultiPoint holding a
+    /// Polygon) was accepted and written back as a different geometry. It is refused, the column unchanged.
+    @Test func multiGeometryWithAPartOfAnotherKindIsRefused() throws {
+        for (multi, part) in [(UInt32(4), UInt32(3)), (5, 1), (6, 2), (6, 1)] {
+            var w = WKBWriter(bigEndian: false)
+            w.header(multi); w.uint32(1)
+            w.header(part)
+            switch part {
+            case 1: w.double(1); w.double(2)
+            case 2: w.uint32(2); w.double(0); w.double(0); w.double(1); w.double(1)
+            default: w.uint32(1); w.uint32(4); for v in [0.0, 0, 1, 0, 1, 1, 0, 0] { w.double(v) }
+            }
+            var column = GeometryColumn()
+            #expect(throws: GeometryError.self, "type \(multi) holding type \(part)") { try column.appendWKB(w.bytes) }
+            #expect(column.count == 0 && column.xy.isEmpty)
+        }
+        // The same parts under their own multi types are read.
+        var w = WKBWriter(bigEndian: false)
+        w.header(4); w.uint32(2); w.header(1); w.double(1); w.double(2); w.header(1); w.double(3); w.double(4)
+        var column = GeometryColumn()
+        try column.appendWKB(w.bytes)
+        #expect(column.types == [.multiPoint] && column.xy == [1, 2, 3, 4])
+    }
+
     @Test func ewkbWithZAndSRID() throws {
         var column = GeometryColumn()
         // EWKB POINT Z with SRID: flags 0x80000000 (Z) | 0x20000000 (SRID).

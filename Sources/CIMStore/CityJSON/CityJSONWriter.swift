@@ -264,15 +264,13 @@ public enum CityJSONWriter {
     static func replace(_ path: String, with bytes: [UInt8]) throws {
         let target = URL(fileURLWithPath: path)
         let folder = target.deletingLastPathComponent()
-        guard FileManager.default.fileExists(atPath: folder.path) else {
-            throw StoreError("the folder does not exist", file: path)
-        }
+        try Store.checkExportTarget(target)
         let temporary = folder.appendingPathComponent(".cim-export-\(UUID().uuidString)-\(target.lastPathComponent)")
         do {
             try Data(bytes).write(to: temporary)
         } catch {
             try? FileManager.default.removeItem(at: temporary)
-            throw StoreError("cannot write: \(error.localizedDescription)", file: path)
+            throw StoreError.fileSystem(error, what: "cannot write", file: path)
         }
         guard rename(temporary.path, target.path) == 0 else {
             let reason = String(cString: strerror(errno))

@@ -1,0 +1,43 @@
+import CSQLite
+import Foundation
+
+/// What a store holds, read straight with SQLite (independently of cim): `PRAGMA integrity_check`, every
+/// table and index in `sqlite_master`, the rows of `gpkg_contents`, `cim_layers` and `cim_metadata`, and
+/// the row count of every feature table. Two equal states mean the store was left exactly as it was.
+struct StoreState: Equatable, CustomStringConvertible {
+    var lines: [String]
+
+    init(_ path: String) throws {
+        var db: OpaquePointer?
+        guard sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, nil) == SQLITE_OK, let db else {
+            throw StoreStateError(message: "cannot open \(path)")
+        }
+        defer { sqlite3_close(db) }
+        func rows(_ sql: String) throws -> [String] {
+            var statement: OpaquePointer?
+            guard sqlite3_prepare_v2(db, sql, -1, &statement, nil) == SQLITE_OK else {
+                throw StoreStateError(message: "\(sql): \(String(cString: sqlite3_errmsg(db)))")
+            }
+            defer { sqlite3_finalize(statement) }
+            var result: [String] = []
+            while sqlite3_step(statement) == SQLITE_ROW {
+                result.append((0 ..< sqlite3_column_count(statement)).map { i in
+                    sqlite3_column_text(statement, i).map { String(cString: $0) } ?? "NULL"
+                }.joined(separator: "|"))
+            }
+            return result
+        }
+        lines = try rows("PRAGMA integrity_check")
+        lines += try rows("SELECT type, name FROM sqlite_master ORDER BY type, name")
+        lines += try rows("SELECT * FROM gpkg_contents ORDER BY table_name")
+        for table in ["cim_layers", "cim_metadata"] { lines += try rows("SELECT * FROM \(table) ORDER BY fid") }
+        for table in try rows("SELECT table_name FROM gpkg_contents ORDER BY table_name") {
+            lines += try rows("SELECT '\(table)', COUNT(*) FROM \"\(table)\"")
+        }
+    }
+
+    var integrityOK: Bool { lines.first == "ok" }
+    var description: String { lines.joined(separator: "\n") }
+}
+
+struct StoreStateError: Error { var message: String }

@@ -43,16 +43,27 @@ struct JSONReader {
     /// as meaningless (a typo or a unit mix-up), like negative ones.
     static let sanityBound = 1e12
 
+    /// The error for a number outside its range: with a named bound, the range; with the sanity bound alone,
+    /// what is wrong (too low, or too large to mean anything).
+    private func outOfRange(_ key: String, _ v: Double, low: String, range: String, maximum: Double) -> AnalysisError {
+        if maximum != Self.sanityBound { return AnalysisError("\(here(key)) must be in \(range), got \(v)") }
+        return AnalysisError("\(here(key)) \(v > maximum ? "must be at most \(String(format: "%g", maximum))" : low), got \(v)")
+    }
+
     /// A number in (0, `maximum`].
     func positive(_ o: [String: Any], _ key: String, atMost maximum: Double = sanityBound) throws -> Double {
         let v = try number(o, key)
-        guard v > 0 && v <= maximum else { throw AnalysisError("\(here(key)) must be in (0, \(String(format: "%g", maximum))], got \(v)") }
+        guard v > 0 && v <= maximum else {
+            throw outOfRange(key, v, low: "must be positive", range: "(0, \(String(format: "%g", maximum))]", maximum: maximum)
+        }
         return v
     }
     /// A number in [0, `maximum`].
     func nonNegative(_ o: [String: Any], _ key: String, atMost maximum: Double = sanityBound) throws -> Double {
         let v = try number(o, key)
-        guard v >= 0 && v <= maximum else { throw AnalysisError("\(here(key)) must be in [0, \(String(format: "%g", maximum))], got \(v)") }
+        guard v >= 0 && v <= maximum else {
+            throw outOfRange(key, v, low: "must not be negative", range: "[0, \(String(format: "%g", maximum))]", maximum: maximum)
+        }
         return v
     }
     func optionalNonNegative(_ o: [String: Any], _ key: String, atMost maximum: Double = sanityBound) throws -> Double? {

@@ -26,7 +26,7 @@ enum CheckWhatIf {
             guard p.areas.count == w.areas.count else { continue }
             for s in p.areas.indices where s < plain.areaSets.count {
                 let units = plain.areaSets[s].units
-                for u in p.areas[s].indices where p.areas[s][u].value != w.areas[s][u].value {
+                for u in p.areas[s].indices where changed(p.areas[s][u].value, w.areas[s][u].value) {
                     areas.rows.append([.text(indicator.key), .text(plain.areaSets[s].kind), .text(units.ids[u]), units.names[u].map { .text($0) } ?? .null,
                                        cell(p.areas[s][u].value), cell(w.areas[s][u].value), change(p.areas[s][u].value, w.areas[s][u].value)])
                 }
@@ -34,5 +34,11 @@ enum CheckWhatIf {
         }
         city.notes.append("computed in memory with the sites of \(sites) added to the facilities; nothing was recorded and the store is unchanged")
         return [index, city, areas]
+    }
+
+    /// Whether a value changed beyond summation noise (sums over parallel chunks may differ in the last bits).
+    static func changed(_ a: Double?, _ b: Double?) -> Bool {
+        guard let a, let b else { return (a == nil) != (b == nil) }
+        return abs(a - b) > 1e-9 * max(1, abs(a))
     }
 }

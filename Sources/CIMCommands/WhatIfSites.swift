@@ -31,11 +31,22 @@ struct WhatIfSites {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let scratch = try Store.openOrCreate(folder.appendingPathComponent("sites.gpkg").path, crs: crs)
-        let report = try scratch.importLayer(ImportOptions(layer: "facilities", source: path, sourceLayer: layer, storeCRS: crs))
+        let report = try scratch.importLayer(ImportOptions(layer: "facilities", source: path, sourceLayer: try sourceLayer(), storeCRS: crs))
         if let rejected = report.issues.first(where: { $0.action == .rejected }) {
             throw StoreError("a planned site was rejected: \(rejected.reason)", file: path, layer: layer, feature: rejected.feature)
         }
         return try scratch.snapshot("facilities", fields: ["id", "category", "name"])
+    }
+
+    /// The layer to read: the one named, else the file's only layer (cim's own tables aside), else `sites`
+    /// (what `cim plan --what-if-out` writes).
+    func sourceLayer() throws -> String? {
+        if let layer { return layer }
+        guard path.lowercased().hasSuffix(".gpkg") else { return nil }
+        let names = try Store.open(path).layerNames
+        if names.count == 1 { return names[0] }
+        if names.contains("sites") { return "sites" }
+        throw StoreError("the sites file has \(names.count) layers: name one as FILE:LAYER", file: path, hint: "layers here: \(names.joined(separator: ", "))")
     }
 
     /// The store's facilities with these sites added (``WhatIfFacilities``).

@@ -139,7 +139,8 @@ public enum FacilityPlanning {
                                      buildingsGained: pick.buildings.count, residentsInReach: inReach,
                                      coverage: residents > 0 ? inReach / residents : 0))
         }
-        var warnings = coverage.warnings.filter { !$0.contains("grid") && !$0.contains("outside every") }
+        // The coverage run saw only this category: warnings about the others, the grid and the areas do not apply.
+        var warnings = coverage.warnings.filter { !$0.contains("grid") && !$0.contains("outside every") && !$0.hasPrefix("facility categories not in the standard") }
         if sites.count < options.sites {
             warnings.append("only \(sites.count) of \(options.sites) site(s): no other candidate newly serves \(options.minimumGain > 0 ? "at least \(fmtNumber(options.minimumGain)) (\(options.weight.rawValue))" : "anyone")")
         }

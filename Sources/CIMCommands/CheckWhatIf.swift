@@ -22,7 +22,7 @@ enum CheckWhatIf {
             city.rows.append([.text(indicator.key), .text(language == .zh ? indicator.nameZh : indicator.nameEn), .text(indicator.measure.unit),
                               cell(p.city?.value), cell(w.city?.value), change(p.city?.value, w.city?.value),
                               cell(p.city?.judgement.score, 1), cell(w.city?.judgement.score, 1),
-                              p.city?.judgement.warning.map { .text($0.rawValue) } ?? .null, w.city?.judgement.warning.map { .text($0.rawValue) } ?? .null])
+                              p.city?.judgement.warning.map { .text(language == .zh ? $0.rawValue : $0.english) } ?? .null, w.city?.judgement.warning.map { .text(language == .zh ? $0.rawValue : $0.english) } ?? .null])
             guard p.areas.count == w.areas.count else { continue }
             for s in p.areas.indices where s < plain.areaSets.count {
                 let units = plain.areaSets[s].units

@@ -3,7 +3,7 @@
 # environment .build/python by Scripts/python-env.sh; never a dependency of cim itself): network distances
 # against networkx on the split graph (Porto), CityJSON import/export against shapely and the CityJSON 2.0
 # schema (Delft, Zürich); the health check's indicators (cim check) against shapely/geopandas on a
-# generated city.
+# generated city; cim plan's greedy siting against the exact integer-programming optimum (PuLP/CBC).
 # Usage: Scripts/crosscheck.sh [path/to/cim]   (default: the debug build, built when missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,6 +32,9 @@ echo "== cim check indicators vs shapely/geopandas (generated city, 20k building
 "$cim" generate --buildings 20000 --seed 2 "$work/city.gpkg" >/dev/null 2>&1
 "$cim" check "$work/city.gpkg" --year 2025 --format json > "$work/check.json" 2>/dev/null
 if python3 Tests/CrossCheck/check_crosscheck.py "$work/city.gpkg" "$work/check.json" 2025; then passed=$((passed+1)); else failed=$((failed+1)); fi
+
+echo "== cim plan's greedy vs the exact optimum of PuLP/CBC (generated cities, 150 candidates, ≤ 5,000 buildings)"
+if python3 Tests/CrossCheck/plan_crosscheck.py "$cim" "$work"; then passed=$((passed+1)); else failed=$((failed+1)); fi
 
 echo "crosscheck: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -15,6 +15,7 @@ Usage: plan_crosscheck.py CIM WORKDIR
 """
 import json
 import math
+import os
 import subprocess
 import sys
 
@@ -38,6 +39,9 @@ failures = 0
 ratios = []
 for seed, buildings, k_values in [(11, 4000, [3, 5, 8]), (12, 5000, [5, 10])]:
     store = f"{work}/plan{seed}.gpkg"
+    for leftover in (store, store.replace(".gpkg", ".truth.json")):
+        if os.path.exists(leftover):
+            os.remove(leftover)
     subprocess.run([cim, "generate", "--buildings", str(buildings), "--seed", str(seed), store], check=True, capture_output=True)
     b = gpd.read_file(store, layer="buildings")
     f = gpd.read_file(store, layer="facilities")
@@ -52,7 +56,7 @@ for seed, buildings, k_values in [(11, 4000, [3, 5, 8]), (12, 5000, [5, 10])]:
         return 1
 
     residents = np.array([g.area * floors(r) / per_resident for g, (_, r) in zip(b.geometry, b.iterrows())])
-    points = b.geometry.point_on_surface()
+    points = b.geometry.representative_point()  # GEOS PointOnSurface
     existing = f[f["category"].isin(serving)].geometry
     covered = np.zeros(len(b), dtype=bool)
     if len(existing):

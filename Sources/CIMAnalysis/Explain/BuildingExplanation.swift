@@ -32,6 +32,7 @@ public struct BuildingExplanation: Sendable {
     public var missing: [CategoryExplanation] { categories.filter { $0.category.required && !$0.inReach } }
     /// The building's area (nil when outside every area), with the coverage aggregation's judgement.
     public var area: AreaCoverage?
+    /// The kind of the areas (community …, or "grid 500 m").
     public var areaKind: String
     public var offNetwork: Bool
 }
@@ -89,7 +90,7 @@ public enum BuildingExplainer {
         let unit = Int(coverage.unitOfBuilding[b])
         return BuildingExplanation(buildingId: buildingId, metric: metric, cutoff: coverage.cutoff, residents: coverage.buildings.residents[b],
                                    categories: explained, complete: coverage.complete[b], area: unit >= 0 ? coverage.areas[unit] : nil,
-                                   areaKind: coverage.units.isGrid ? coverage.units.kind : coverage.units.kind,
+                                   areaKind: coverage.units.kind,
                                    offNetwork: coverage.network?.offNetwork[b] ?? false)
     }
 }

@@ -3,7 +3,8 @@
 # environment .build/python by Scripts/python-env.sh; never a dependency of cim itself): network distances
 # against networkx on the split graph (Porto), CityJSON import/export against shapely and the CityJSON 2.0
 # schema (Delft, Zürich); the health check's indicators (cim check) against shapely/geopandas on a
-# generated city; GCJ-02/BD-09 against prcoords; `--node` against shapely's noding and networkx.
+# generated city; GCJ-02/BD-09 against prcoords; `--node` against shapely's noding and networkx; cim plan's
+# greedy siting against the exact integer-programming optimum (PuLP/CBC).
 # Usage: Scripts/crosscheck.sh [path/to/cim]   (default: the debug build, built when missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,6 +44,9 @@ if python3 Tests/CrossCheck/network_check.py "$work/node.gpkg" --noded-from "$wo
 
 echo "== GCJ-02 / BD-09 conversion vs prcoords (3,000 points across China, 200 outside)"
 if python3 Tests/CrossCheck/chinese_datum_check.py "$cim"; then passed=$((passed+1)); else failed=$((failed+1)); fi
+
+echo "== cim plan's greedy vs the exact optimum of PuLP/CBC (generated cities, 150 candidates, ≤ 5,000 buildings)"
+if python3 Tests/CrossCheck/plan_crosscheck.py "$cim" "$work"; then passed=$((passed+1)); else failed=$((failed+1)); fi
 
 echo "crosscheck: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

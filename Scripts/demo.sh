@@ -23,5 +23,11 @@ echo
 echo "== cim check out/porto.gpkg --year 2025 --lang en"
 $cim check out/porto.gpkg --year 2025 --lang en
 echo
+echo "== cim plan out/porto.gpkg --category 幼儿园 --add 5 --what-if-out out/sites.gpkg"
+$cim plan out/porto.gpkg --category 幼儿园 --add 5 --what-if-out out/sites.gpkg
+echo
+echo "== cim check out/porto.gpkg --year 2025 --what-if out/sites.gpkg --lang en"
+$cim check out/porto.gpkg --year 2025 --what-if out/sites.gpkg --lang en
+echo
 echo "Open out/porto.gpkg in QGIS: layers coverage_buildings and coverage_areas hold the coverage results,"
-echo "check_areas the health check's indicators per area (cim checks out/porto.gpkg lists the recorded checks)."
+echo "check_areas the health check's indicators per area, plan_kindergarten the five planned kindergartens (cim checks out/porto.gpkg lists the recorded checks)."

@@ -53,6 +53,21 @@ public enum NetworkDistances {
         return CategorySeeds(sources: sources, onEdge: onEdge, offNetwork: snapped.offNetwork)
     }
 
+    /// The network distance of snapped building `b` (on the network) once `search` ran from `seeds`: the
+    /// better of its edge's two ends plus the offsets, or a facility on the very same edge, plus its access
+    /// leg; infinity when unreached. The one formula of every network distance (coverage, plan, explain).
+    @inline(__always)
+    public static func distance(graph: WalkGraph, search: MultiSourceDijkstra, seeds: CategorySeeds, buildings: SnappedPoints, _ b: Int) -> Double {
+        let e = Int(buildings.edge[b])
+        let offset = buildings.offset[b], access = buildings.access[b]
+        var best = min(search.distance[Int(graph.edgeFrom[e])] + offset,
+                       search.distance[Int(graph.edgeTo[e])] + graph.edgeLength[e] - offset)
+        if let here = seeds.onEdge[Int32(e)] {
+            for f in here { best = min(best, abs(offset - f.offset) + f.access) }
+        }
+        return best + access
+    }
+
     /// distances[c][b] along the network (NaN beyond `cutoff` or off-network), categories in parallel.
     public static func compute(graph: WalkGraph, buildings: SnappedPoints, categories: [CategorySeeds], cutoff: Double,
                                progress: ((Int) -> Void)? = nil) -> [[Double]] {
@@ -67,14 +82,7 @@ public enum NetworkDistances {
                 search.run(graph: graph, sources: seeds.sources, bound: cutoff)
                 outputs[c].withPointer { out in
                     for b in 0 ..< buildings.count where buildings.edge[b] >= 0 {
-                        let e = Int(buildings.edge[b])
-                        let offset = buildings.offset[b], access = buildings.access[b]
-                        var best = min(search.distance[Int(graph.edgeFrom[e])] + offset,
-                                       search.distance[Int(graph.edgeTo[e])] + graph.edgeLength[e] - offset)
-                        if let here = seeds.onEdge[Int32(e)] {
-                            for f in here { best = min(best, abs(offset - f.offset) + f.access) }
-                        }
-                        let total = best + access
+                        let total = distance(graph: graph, search: search, seeds: seeds, buildings: buildings, b)
                         if total <= cutoff { out[b] = total }
                     }
                 }

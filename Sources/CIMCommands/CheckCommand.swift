@@ -37,21 +37,27 @@ struct CheckCommand: ParsableCommand {
     @Flag(name: .long, help: "Count buildings of unknown use as residential.") var unknownResidential = false
     @Option(name: .long, help: "How many areas the diagnosis lists per indicator.") var top: Int = 10
     @Option(name: .long, help: "Language of names, grades and warnings in tables: zh or en.") var lang: Language = .zh
+    @Option(name: .long, help: "Planned facilities (sites.gpkg[:LAYER], field category): check with them added, in memory, and print the changes; nothing is recorded.") var whatIf: String?
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
         if !(1900 ... 2200).contains(year) { throw ValidationError("--year must be a year between 1900 and 2200, got \(year)") }
-        if !(grid.isFinite && grid > 0 && grid <= 100_000) { throw ValidationError("--grid must be a cell size in metres in (0, 100000]") }
-        if !(snapTolerance.isFinite && snapTolerance >= 0 && snapTolerance <= 1000) { throw ValidationError("--snap-tolerance must be a distance in metres in [0, 1000]") }
-        if !(maxAccess.isFinite && maxAccess > 0 && maxAccess <= 100_000) { throw ValidationError("--max-access must be a distance in metres in (0, 100000]") }
-        if top < 0 || top > 100_000 { throw ValidationError("--top must be between 0 and 100000") }
+        try OptionValidation.standardFile(standard)
+        try OptionValidation.distance(grid, "--grid", zeroAllowed: false)
+        try OptionValidation.tolerance(snapTolerance, "--snap-tolerance")
+        try OptionValidation.distance(maxAccess, "--max-access", zeroAllowed: false)
+        try OptionValidation.integer(top, "--top", in: 0 ... OptionValidation.maximumCount)
         if let baseline { _ = try BaselineReference.parse(baseline) }
+        if let whatIf {
+            _ = try WhatIfSites(whatIf)
+            if baseline != nil { throw ValidationError("--what-if compares with the plain check of the same store: it excludes --baseline") }
+        }
     }
 
     func run() throws {
         let standard = try self.standard.map { try Standard.load(URL(fileURLWithPath: $0)) } ?? Standard.shipped()
         let system = try self.indicators.map { try IndicatorSystem.load(URL(fileURLWithPath: $0), standard: standard) } ?? IndicatorSystem.shipped(standard: standard)
-        let store = try Store.open(self.store, update: true)
+        let store = try Store.open(self.store, update: whatIf == nil)
         guard store.hasLayer("buildings") else {
             throw StoreError("the store has no buildings layer", file: store.path, hint: "import one: cim import \(store.path) buildings FILE")
         }
@@ -73,12 +79,26 @@ struct CheckCommand: ParsableCommand {
                                  pipeNodes: try load("pipe_nodes", ["id", "kind", "ground_z", "invert_z"]),
                                  areas: try load("areas", ["id", "kind", "name"]), waterlogging: try load("waterlogging", ["id"]))
         timings.lap("load")
+        let options = CheckOptions(year: year, metric: metric, gridSize: grid, snapTolerance: snapTolerance, maxAccess: maxAccess,
+                                   unknownIsResidential: unknownResidential)
+        if let whatIf {
+            let sites = try WhatIfSites(whatIf)
+            var planned = inputs
+            planned.facilities = try sites.facilities(adding: inputs.facilities, store: store, standard: standard)
+            do {
+                let plain = try HealthCheck.run(inputs: inputs, standard: standard, system: system, options: options, diagnosisTop: top, timings: timings)
+                let after = try HealthCheck.run(inputs: planned, standard: standard, system: system, options: options, diagnosisTop: top)
+                for warning in after.warnings { printError("warning: \(warning)") }
+                print(SummaryRenderer.render(CheckWhatIf.tables(plain: plain, whatIf: after, sites: sites.label, language: lang), as: output.resolved), terminator: "")
+            } catch let error as AnalysisError {
+                throw StoreError(error.message, file: store.path, hint: error.hint)
+            }
+            return
+        }
         // The input layers' fingerprints are read on another thread while the check computes (the check
         // works on the snapshots and does not touch the store until it records).
         let layers = ["buildings", "facilities", "roads", "pipes", "pipe_nodes", "areas", "waterlogging"].filter(store.hasLayer)
         let fingerprinting = Fingerprinting(store: store, layers: layers)
-        let options = CheckOptions(year: year, metric: metric, gridSize: grid, snapTolerance: snapTolerance, maxAccess: maxAccess,
-                                   unknownIsResidential: unknownResidential)
         let result: CheckResult
         do {
             result = try HealthCheck.run(inputs: inputs, standard: standard, system: system, options: options, diagnosisTop: top, timings: timings)

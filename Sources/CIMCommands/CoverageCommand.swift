@@ -30,6 +30,7 @@ struct CoverageCommand: ParsableCommand {
     @Flag(name: .long, help: "Count buildings of unknown use as residential.") var unknownResidential = false
     @Option(name: .long, help: "Write the result layers to this GeoPackage instead of the store.") var out: String?
     @Option(name: .long, help: "How many worst areas to list.") var top: Int = 10
+    @Option(name: .long, help: "Planned facilities (sites.gpkg[:LAYER], field category): coverage with them added, in memory; prints the changes. The store is not changed (layers go to --out only).") var whatIf: String?
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
@@ -39,11 +40,12 @@ struct CoverageCommand: ParsableCommand {
         try OptionValidation.tolerance(snapTolerance, "--snap-tolerance")
         try OptionValidation.distance(maxAccess, "--max-access", zeroAllowed: false)
         try OptionValidation.integer(top, "--top", in: 0 ... OptionValidation.maximumCount)
+        if let whatIf { _ = try WhatIfSites(whatIf) }
     }
 
     func run() throws {
         let standard = try self.standard.map { try Standard.load(URL(fileURLWithPath: $0)) } ?? Standard.shipped()
-        let store = try Store.open(self.store, update: out == nil)
+        let store = try Store.open(self.store, update: out == nil && whatIf == nil)
         if let out { try Store.checkResultTarget(out, for: store) }
         for layer in ["buildings", "facilities"] where !store.hasLayer(layer) {
             throw StoreError("the store has no \(layer) layer", file: store.path, hint: "import one: cim import \(store.path) \(layer) FILE")
@@ -59,30 +61,63 @@ struct CoverageCommand: ParsableCommand {
         timings.lap("load")
         let progress = ProgressReporter("coverage search (categories)", total: standard.categories.count)
         let options = CoverageOptions(cutoff: cutoff, unknownIsResidential: unknownResidential, areaKind: areas, gridSize: grid)
+        let roads = metric == .network ? try store.snapshot("roads", fields: ["walkable"]) : nil
+        if metric == .network { timings.lap("load roads") }
+        func coverage(_ facilities: FeatureTable, timings: inout StageTimings) throws -> CoverageResult {
+            switch metric {
+            case .euclidean:
+                return try StraightLineCoverage.run(buildings: buildings, facilities: facilities, areas: areaTable, standard: standard,
+                                                    options: options, timings: &timings) { _, done, _ in progress.update(done) }
+            case .network:
+                return try NetworkCoverage.run(buildings: buildings, facilities: facilities, roads: roads!, areas: areaTable, standard: standard,
+                                               options: options, snapTolerance: snapTolerance, maxAccess: maxAccess,
+                                               timings: &timings) { _, done, _ in progress.update(done) }
+            }
+        }
+        var plain: CoverageResult?
+        var sitesLabel = ""
         let result: CoverageResult
-        switch metric {
-        case .euclidean:
-            result = try StraightLineCoverage.run(buildings: buildings, facilities: facilities, areas: areaTable, standard: standard,
-                                                  options: options, timings: &timings) { _, done, _ in progress.update(done) }
-        case .network:
-            let roads = try store.snapshot("roads", fields: ["walkable"])
-            timings.lap("load roads")
-            result = try NetworkCoverage.run(buildings: buildings, facilities: facilities, roads: roads, areas: areaTable, standard: standard,
-                                             options: options, snapTolerance: snapTolerance, maxAccess: maxAccess,
-                                             timings: &timings) { _, done, _ in progress.update(done) }
+        if let whatIf {
+            let sites = try WhatIfSites(whatIf)
+            sitesLabel = sites.label
+            var unused = StageTimings()
+            plain = try coverage(facilities, timings: &unused)
+            result = try coverage(try sites.facilities(adding: facilities, store: store, standard: standard), timings: &timings)
+        } else {
+            result = try coverage(facilities, timings: &timings)
         }
         progress.finish()
-        let target = try out.map { try Store.openResultTarget($0, for: store) } ?? store
-        let provenance = LayerProvenance(source: "cim coverage --metric \(metric.rawValue) (\(standard.name))")
-        // Both layers in one transaction: either both land or neither.
-        let writer = ProgressReporter("writing coverage_buildings, coverage_areas", total: result.buildings.count)
-        try target.writeLayers([result.buildingLayer(footprints: buildings), result.areaLayer()], provenance: provenance) { name, count in
-            if name == "coverage_buildings" { writer.update(count) }
+        // --what-if never writes into the store: its layers go to --out only.
+        let target = try out.map { try Store.openResultTarget($0, for: store) } ?? (whatIf == nil ? store : nil)
+        if let target {
+            let provenance = LayerProvenance(source: "cim coverage --metric \(metric.rawValue) (\(standard.name))\(whatIf.map { " --what-if \($0)" } ?? "")")
+            // Both layers in one transaction: either both land or neither.
+            let writer = ProgressReporter("writing coverage_buildings, coverage_areas", total: result.buildings.count)
+            try target.writeLayers([result.buildingLayer(footprints: buildings), result.areaLayer()], provenance: provenance) { name, count in
+                if name == "coverage_buildings" { writer.update(count) }
+            }
+            writer.finish()
+            timings.lap("write")
         }
-        writer.finish()
-        timings.lap("write")
         for warning in result.warnings { printError("warning: \(warning)") }
-        print(SummaryRenderer.render(Self.summary(result, timings: timings, target: target.path, top: top), as: output.resolved), terminator: "")
+        var tables = Self.summary(result, timings: timings, target: target?.path ?? "(not written: --what-if without --out)", top: top)
+        if let plain { tables.insert(Self.whatIfTable(plain: plain, whatIf: result, sites: sitesLabel), at: 0) }
+        print(SummaryRenderer.render(tables, as: output.resolved), terminator: "")
+    }
+
+    /// Per category: residents in reach without and with the planned sites.
+    static func whatIfTable(plain: CoverageResult, whatIf: CoverageResult, sites: String) -> SummaryTable {
+        var table = SummaryTable(title: "What if \(sites) were built: residents in reach per category", key: "what_if",
+                                 headers: ["category", "facilities", "what_if_facilities", "residents_%", "what_if_residents_%", "change_pct_points",
+                                           "residents_in_reach", "what_if_residents_in_reach", "residents_gained"])
+        for (p, w) in zip(plain.city, whatIf.city) {
+            table.rows.append([.text(p.key), .int(p.facilities), .int(w.facilities), .real(p.residentRate * 100, digits: 2),
+                               .real(w.residentRate * 100, digits: 2), .real((w.residentRate - p.residentRate) * 100, digits: 2),
+                               .real(p.residentsInReach, digits: 1), .real(w.residentsInReach, digits: 1),
+                               .real(w.residentsInReach - p.residentsInReach, digits: 1)])
+        }
+        table.notes.append("computed in memory with the sites added; the store is unchanged")
+        return table
     }
 
     static func summary(_ r: CoverageResult, timings: StageTimings, target: String, top: Int) -> [SummaryTable] {

@@ -7,9 +7,29 @@ public struct MultiSourceDijkstra {
     private var heapKeys: [Double] = []
     private var heapVertices: [Int32] = []
     private var touched: [Int32] = []
+    /// With `recordingPaths`: the edge by which each reached vertex was reached (-1 for a source), so
+    /// shortest paths can be walked back (``pathEdges(to:)``); empty otherwise.
+    public private(set) var predecessorEdge: [Int32]
+    private let recordingPaths: Bool
 
-    public init(vertexCount: Int) {
+    public init(vertexCount: Int, recordingPaths: Bool = false) {
         distance = [Double](repeating: .infinity, count: vertexCount)
+        self.recordingPaths = recordingPaths
+        predecessorEdge = recordingPaths ? [Int32](repeating: -1, count: vertexCount) : []
+    }
+
+    /// The vertices of the shortest path from a source to vertex `v`, the source first (recorded searches
+    /// only; empty when `v` is unreached).
+    public func pathVertices(to v: Int32, graph: WalkGraph) -> [Int32] {
+        guard recordingPaths, distance[Int(v)].isFinite else { return [] }
+        var vertices: [Int32] = [v]
+        var vertex = v
+        while predecessorEdge[Int(vertex)] >= 0 {
+            let e = Int(predecessorEdge[Int(vertex)])
+            vertex = graph.edgeFrom[e] == vertex ? graph.edgeTo[e] : graph.edgeFrom[e]
+            vertices.append(vertex)
+        }
+        return vertices.reversed()
     }
 
     /// Runs the search from `sources` (vertex, starting distance), settling vertices up to `bound`.
@@ -22,6 +42,7 @@ public struct MultiSourceDijkstra {
         for (v, d) in sources where d <= bound && d < distance[Int(v)] {
             if distance[Int(v)] == .infinity { touched.append(v) }
             distance[Int(v)] = d
+            if recordingPaths { predecessorEdge[Int(v)] = -1 }
             push(d, v)
         }
         graph.offsets.withUnsafeBufferPointer { offsets in
@@ -36,6 +57,7 @@ public struct MultiSourceDijkstra {
                                 if nd <= bound && nd < distance[Int(w)] {
                                     if distance[Int(w)] == .infinity { touched.append(w) }
                                     distance[Int(w)] = nd
+                                    if recordingPaths { predecessorEdge[Int(w)] = adjacencyEdge[slot] }
                                     push(nd, w)
                                 }
                             }

@@ -8,22 +8,28 @@ import Testing
 @Suite(.serialized) struct NumericOptionCLITests {
     /// The options of each command that take no number.
     static let nonNumeric: [String: Set<String>] = [
-        "import": ["source-layer", "map", "values", "preset", "source-crs", "crs", "diameter-unit", "format"],
+        "import": ["source-layer", "map", "values", "preset", "source-crs", "crs", "diameter-unit", "encoding", "x", "y", "set",
+                   "id-prefix", "no-node-where", "keep-fields", "format"],
         "info": ["format"],
         "query": ["where", "coords-crs", "format"],
         "export": [],
-        "coverage": ["standard", "metric", "areas", "out", "format"],
+        "coverage": ["standard", "metric", "areas", "out", "what-if", "format"],
         "isochrones": ["category", "standard", "out", "format"],
         "gaps": ["kinds", "within", "districts", "standard", "out", "format"],
         "audit": ["kinds", "out", "format"],
         "generate": ["standard", "format"],
         "bench": ["stages", "store", "work", "format"],
+        "check": ["indicators", "standard", "metric", "baseline", "lang", "what-if", "format"],
+        "checks": ["format"],
+        "plan": ["category", "candidates", "metric", "weight", "what-if-out", "standard", "format"],
+        "explain": ["metric", "areas", "standard", "format"],
     ]
     /// Numeric options for which 0 is meaningful (a tolerance of 0, listing no rows, seed 0 …).
     static let zeroAllowed: [String: Set<String>] = [
         "query": ["within"], "coverage": ["snap-tolerance", "top"], "isochrones": ["snap-tolerance"],
         "gaps": ["radius", "merge", "top"], "audit": ["gap-tolerance", "node-tolerance", "top"],
         "generate": ["seed"], "bench": ["seed"],
+        "check": ["snap-tolerance", "top"], "plan": ["snap-tolerance", "min-gain"], "explain": ["snap-tolerance"],
     ]
     /// Coordinates: negative numbers and zero are fine, NaN, infinities and absurd sizes are not.
     static let signedAllowed: [String: Set<String>] = ["query": ["bbox", "near"]]
@@ -36,6 +42,8 @@ import Testing
         "export": ["STORE", "buildings", "DIR/out.geojson"], "coverage": ["STORE"], "isochrones": ["STORE", "--category", "bus_stop"],
         "gaps": ["STORE", "--kinds", "all"], "audit": ["STORE", "--kinds", "all"], "generate": ["DIR/new.gpkg", "--buildings", "10"],
         "bench": ["--buildings", "10", "--work", "DIR/bench"],
+        "check": ["STORE", "--year", "2025"], "checks": ["STORE"], "plan": ["STORE", "--category", "bus_stop", "--add", "2"],
+        "explain": ["STORE", "1"],
     ]
 
     /// The `--name <value>` options of a command's help.
@@ -55,7 +63,8 @@ import Testing
         for command in commands { #expect(Self.nonNumeric[command] != nil, "command \(command) is not walked by this test") }
     }
 
-    @Test(arguments: ["import", "info", "query", "export", "coverage", "isochrones", "gaps", "audit", "generate", "bench"])
+    @Test(arguments: ["import", "info", "query", "export", "coverage", "isochrones", "gaps", "audit", "generate", "bench",
+                      "check", "checks", "plan", "explain"])
     func badNumbersExitWithOneLine(_ command: String) throws {
         let (folder, store) = try helsinkiStore()
         defer { try? FileManager.default.removeItem(at: folder) }

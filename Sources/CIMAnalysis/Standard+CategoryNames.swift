@@ -1,11 +1,12 @@
 import Foundation
 
 extension Standard {
-    /// The category a user names: its key (`kindergarten`), its Chinese name (`幼儿园`) or its English name
-    /// (any case); nil when the standard has no such category.
+    /// The category a user names: its key (`kindergarten`), its Chinese name or an alias (`name_zh` or an
+    /// `aliases_zh` entry: 幼儿园, 菜场 …) or its English name (any case); nil when the standard has no such
+    /// category.
     public func category(named name: String) -> Category? {
         let text = name.trimmingCharacters(in: .whitespaces)
-        return category(text) ?? categories.first { $0.nameZh == text || $0.nameEn.lowercased() == text.lowercased() }
+        return category(text) ?? categories.first { $0.isNamed(text) } ?? categories.first { $0.nameEn.lowercased() == text.lowercased() }
     }
 
     /// The key of the category a user names, or an error listing the keys.

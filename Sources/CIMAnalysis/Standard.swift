@@ -65,8 +65,6 @@ public struct Standard: Sendable {
 
     /// The category with this key.
     public func category(_ key: String) -> Category? { categories.first { $0.key == key } }
-    /// The category a key or Chinese name (`name_zh` or an `aliases_zh` entry) names, e.g. 幼儿园 → kindergarten.
-    public func category(named name: String) -> Category? { category(name) ?? categories.first { $0.isNamed(name) } }
     /// The level with this key.
     public func level(_ key: String) -> Level? { levels.first { $0.key == key } }
     /// Categories a complete community requires.

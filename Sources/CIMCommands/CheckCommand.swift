@@ -62,16 +62,7 @@ struct CheckCommand: ParsableCommand {
         let baselineCheck = try baseline.map { try BaselineReference.parse($0).resolve(current: store) }
 
         var timings = StageTimings()
-        func load(_ layer: String, _ fields: [String]) throws -> FeatureTable? {
-            store.hasLayer(layer) ? try store.snapshot(layer, fields: GapsCommand.existing(store, layer, fields)) : nil
-        }
-        guard let buildings = try load("buildings", ["id", "floors", "height", "use", "year"]), buildings.count > 0 else {
-            throw StoreError("the buildings layer is empty", file: store.path, layer: "buildings")
-        }
-        let inputs = CheckInputs(buildings: buildings, facilities: try load("facilities", ["category"]), roads: try load("roads", ["walkable"]),
-                                 pipes: try load("pipes", ["id", "kind", "diameter_mm", "up_invert", "down_invert"]),
-                                 pipeNodes: try load("pipe_nodes", ["id", "kind", "ground_z", "invert_z"]),
-                                 areas: try load("areas", ["id", "kind", "name"]), waterlogging: try load("waterlogging", ["id"]))
+        let inputs = try Self.loadInputs(store)
         timings.lap("load")
         // The input layers' fingerprints are read on another thread while the check computes (the check
         // works on the snapshots and does not touch the store until it records).
@@ -106,6 +97,23 @@ struct CheckCommand: ParsableCommand {
         case .table: print(SummaryRenderer.render(report.tables(), as: .table), terminator: "")
         case .csv: print(SummaryRenderer.render([report.valueTable()], as: .csv), terminator: "")
         }
+    }
+}
+
+extension CheckCommand {
+    /// The snapshots a check reads (the layers the store has, with the fields they have); throws when the
+    /// buildings layer is missing or empty.
+    static func loadInputs(_ store: Store) throws -> CheckInputs {
+        func load(_ layer: String, _ fields: [String]) throws -> FeatureTable? {
+            store.hasLayer(layer) ? try store.snapshot(layer, fields: GapsCommand.existing(store, layer, fields)) : nil
+        }
+        guard let buildings = try load("buildings", ["id", "floors", "height", "use", "year"]), buildings.count > 0 else {
+            throw StoreError("the buildings layer is empty", file: store.path, layer: "buildings")
+        }
+        return CheckInputs(buildings: buildings, facilities: try load("facilities", ["category"]), roads: try load("roads", ["walkable"]),
+                           pipes: try load("pipes", ["id", "kind", "diameter_mm", "up_invert", "down_invert"]),
+                           pipeNodes: try load("pipe_nodes", ["id", "kind", "ground_z", "invert_z"]),
+                           areas: try load("areas", ["id", "kind", "name"]), waterlogging: try load("waterlogging", ["id"]))
     }
 }
 

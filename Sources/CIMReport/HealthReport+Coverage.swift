@@ -71,8 +71,10 @@ extension HealthReport {
         for c in coverage where input.standard.category(c.key)?.required == true {
             guard let share = areas.reals("rcov_\(c.key)") else { continue }
             var small = map(extent, maxWidth: 340, maxHeight: 260)
+            // Small multiples: no outline and no tooltip per area (the completeness map has them), to keep the
+            // file small for cities with thousands of communities.
             small.addShapes(areas.geometries, features: Array(0 ..< areas.count), fill: { i in share[i].map { Palette.goodness($0 / 100) } ?? Palette.noData },
-                            strokeWidth: 0.2, title: { i in "\(ids[i] ?? ""): \(HTML.number(share[i], 1)) %" })
+                            stroke: "none", strokeWidth: 0)
             for v in [100.0, 50, 0] { small.addLegend(Palette.goodness(v / 100), "\(Int(v)) %") }
             let title = "\(categoryName(c.key)) \(t("map_category"))"
             s += "<figure><figcaption>\(e(title)) (\(HTML.number(c.share, 1)) %)</figcaption>\(small.render(title: title))</figure>"

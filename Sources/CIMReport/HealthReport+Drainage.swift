@@ -14,7 +14,7 @@ struct CellCounts {
 
     /// Counts the features of `column` by the centre of their envelope, in cells of about 1/`across` of
     /// the extent's width (aligned on multiples of the size).
-    init(_ column: GeometryColumn, extent: Envelope, across: Double = 120) {
+    init(_ column: GeometryColumn, extent: Envelope, across: Double = 80) {
         let raw = max(extent.maxX - extent.minX, extent.maxY - extent.minY) / across
         size = max(raw, 1e-9)
         var cells: [Int64: Int] = [:]
@@ -92,7 +92,7 @@ extension HealthReport {
             var m = map(extent)
             if let pipes = input.pipes { drawMany(&m, pipes, extent: extent, color: "#6a8caf", lines: true) }
             if defects.count > input.maxDrawnFeatures {
-                let cells = CellCounts(defects.geometries, extent: extent, across: 60)
+                let cells = CellCounts(defects.geometries, extent: extent, across: 50)
                 let most = Double(cells.counts.max() ?? 1)
                 m.addCells(cells.corners, size: cells.size, fill: { k in Palette.goodness(1 - Double(cells.counts[k]) / most) }, title: { k in "\(cells.counts[k])" })
                 m.addLegend(Palette.goodness(0), "\(t("pipe_defects")) (\(t("cells")), max \(Int(most)))")

@@ -66,7 +66,7 @@ struct SVGMap {
     /// Adds the polygons or lines of `features` of a column, each with its fill (or stroke for lines) and a tooltip.
     mutating func addShapes(_ column: GeometryColumn, features: [Int], fill: (Int) -> String, stroke: String = "#ffffff",
                             strokeWidth: Double = 0.4, title: ((Int) -> String)? = nil, lines: Bool = false) {
-        body += "<g>"
+        body += lines ? "<g>" : "<g fill-rule=\"evenodd\"\(stroke == "none" ? "" : " stroke=\"\(stroke)\" stroke-width=\"\(strokeWidth)\"")>"
         for i in features {
             let d = pathData(column, i)
             guard !d.isEmpty else { continue }
@@ -74,7 +74,7 @@ struct SVGMap {
             if lines {
                 body += "<path d=\"\(d)\" fill=\"none\" stroke=\"\(fill(i))\" stroke-width=\"\(strokeWidth)\">\(tip)</path>"
             } else {
-                body += "<path d=\"\(d)\" fill=\"\(fill(i))\" fill-rule=\"evenodd\" stroke=\"\(stroke)\" stroke-width=\"\(strokeWidth)\">\(tip)</path>"
+                body += "<path d=\"\(d)\" fill=\"\(fill(i))\">\(tip)</path>"
             }
         }
         body += "</g>"

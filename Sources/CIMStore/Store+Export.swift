@@ -6,9 +6,9 @@ extension Store {
     public static func driver(forOutput path: String) throws -> String {
         let lower = path.lowercased()
         let table: [(String, String)] = [(".gpkg", "GPKG"), (".geojson", "GeoJSON"), (".json", "GeoJSON"), (".shp", "ESRI Shapefile"),
-                                         (".fgb", "FlatGeobuf"), (".csv", "CSV"), (".geojsonl", "GeoJSONSeq"), (".geojsons", "GeoJSONSeq")]
+                                         (".fgb", "FlatGeobuf"), (".csv", "CSV"), (".xlsx", "XLSX"), (".geojsonl", "GeoJSONSeq"), (".geojsons", "GeoJSONSeq")]
         guard let driver = table.first(where: { lower.hasSuffix($0.0) })?.1 else {
-            throw StoreError("unknown output format", file: path, hint: "use .gpkg, .geojson, .shp, .fgb or .csv")
+            throw StoreError("unknown output format", file: path, hint: "use .gpkg, .geojson, .shp, .fgb, .csv or .xlsx")
         }
         return driver
     }
@@ -17,7 +17,8 @@ extension Store {
     /// GeoJSON is written in lon/lat (EPSG:4326, as RFC 7946 asks); CSV carries the geometry as WKT.
     /// The file is written in a temporary folder beside the target and moved into place only when
     /// complete; an existing GeoPackage gets the layer added or replaced, other formats are overwritten.
-    public func exportLayer(_ layer: String, to output: String) throws {
+    /// `options` (``ExportOptions``) add ogr2ogr's -where, -select and -t_srs.
+    public func exportLayer(_ layer: String, to output: String, options: ExportOptions = ExportOptions()) throws {
         guard hasLayer(layer) else {
             throw StoreError("no such layer", file: path, layer: layer, hint: "layers here: \(layerNames.joined(separator: ", "))")
         }
@@ -40,6 +41,7 @@ extension Store {
         case "ESRI Shapefile": arguments += ["-lco", "ENCODING=UTF-8"]
         default: break
         }
+        arguments += options.translateArguments
         arguments.append(layer)
         GDAL.reset()
         let ok = GDAL.withStringList(arguments) { list -> Bool in

@@ -86,6 +86,7 @@ struct CheckCommand: ParsableCommand {
                                  index: result.index.overall, dimensionIndex: result.dimensionIndexJSON)
         record.id = try store.recordCheck(record, values: result.valueRecords(), areas: result.areaLayer(),
                                           provenance: LayerProvenance(source: "cim check --year \(year) --metric \(metric.rawValue) (\(record.indicatorFile))"))
+        try QGISMetadata.check(store, system: system)
         stages.lap("record")
         let comparison = baselineCheck.map {
             CheckComparison.compare(current: result, baseline: $0.record, baselineValues: $0.values, source: $0.source)
@@ -94,8 +95,8 @@ struct CheckCommand: ParsableCommand {
         let report = CheckReport(result: result, record: record, store: store.path, comparison: comparison, language: lang, timings: stages, top: top)
         switch output.resolved {
         case .json: print(report.json(), terminator: "")
-        case .table: print(SummaryRenderer.render(report.tables(), as: .table), terminator: "")
-        case .csv: print(SummaryRenderer.render([report.valueTable()], as: .csv), terminator: "")
+        case .table: try output.emit(report.tables())
+        case .csv: try output.emit([report.valueTable()])
         }
     }
 }

@@ -77,9 +77,10 @@ struct CoverageCommand: ParsableCommand {
             if name == "coverage_buildings" { writer.update(count) }
         }
         writer.finish()
+        try QGISMetadata.coverage(target, standard: standard)
         timings.lap("write")
         for warning in result.warnings { printError("warning: \(warning)") }
-        print(SummaryRenderer.render(Self.summary(result, timings: timings, target: target.path, top: top), as: output.resolved), terminator: "")
+        try output.emit(Self.summary(result, timings: timings, target: target.path, top: top))
     }
 
     static func summary(_ r: CoverageResult, timings: StageTimings, target: String, top: Int) -> [SummaryTable] {

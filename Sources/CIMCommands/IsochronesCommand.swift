@@ -57,6 +57,6 @@ struct IsochronesCommand: ParsableCommand {
             [.text($0.facilityId ?? "all"), .text($0.facilityName ?? ""), .real($0.minutes, digits: 0), .real($0.metres, digits: 0), .int($0.facilities), .real($0.areaM2 / 1e6, digits: 3)]
         }
         if perFacility && result.areas.count > 30 { table.notes.append("\(result.areas.count - 30) more rows in the layer") }
-        print(SummaryRenderer.render([table], as: output.resolved), terminator: "")
+        try output.emit([table])
     }
 }

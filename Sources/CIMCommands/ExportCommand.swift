@@ -17,7 +17,7 @@ struct ExportCommand: ParsableCommand {
         let store = try Store.open(self.store)
         if CityJSONWriter.isCityJSONOutput(out) {
             try store.requireBuildingLayer(layer)
-            guard filter.isEmpty else { throw ValidationError("--where, --fields and --t-srs are not available for CityJSON export") }
+            guard filter.isEmpty else { throw ValidationError("--where, --fields, --t-srs and --lonlat are not available for CityJSON export") }
             let report = try store.exportCityJSON(layer, to: out)
             for warning in report.warnings { printError("warning: \(warning)") }
             print("exported \(layer) (\(report.buildings) buildings, LoD1) to \(out)")
@@ -33,7 +33,7 @@ struct ExportCommand: ParsableCommand {
 
     /// Shapefile field names are cut to 10 characters: warns and writes the long-to-short table beside the file.
     private func writeShapefileFieldTable(store: Store, options: ExportOptions) throws {
-        let exported = options.fields ?? store.fields(layer).map(\.name)
+        let exported = (options.fields ?? store.fields(layer).map(\.name)) + (options.lonLat ? ["lon", "lat"] : [])
         let (table, renamed) = try ShapefileFieldNames.writeTable(exported: exported, shapefile: out)
         guard !renamed.isEmpty else { return }
         let examples = renamed.prefix(3).map { "\($0.0) → \($0.1)" }.joined(separator: ", ")

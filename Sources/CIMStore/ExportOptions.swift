@@ -2,16 +2,19 @@ import CIMGeometry
 import Foundation
 
 /// The ogr2ogr-style options of `cim export`: a row filter (`--where`, OGR SQL as in `ogr2ogr -where`), a
-/// field selection (`--fields a,b`, as `-select`) and a target CRS (`--t-srs`, as `-t_srs`).
+/// field selection (`--fields a,b`, as `-select`), a target CRS (`--t-srs`, as `-t_srs`) and `lon`/`lat`
+/// columns (`--lonlat`: WGS 84 degrees of the point, or of a polygon's or line's PointOnSurface).
 public struct ExportOptions: Sendable, Equatable {
     public var whereClause: String?
     public var fields: [String]?
     public var targetCRS: String?
+    public var lonLat: Bool
 
-    public init(whereClause: String? = nil, fields: [String]? = nil, targetCRS: String? = nil) {
+    public init(whereClause: String? = nil, fields: [String]? = nil, targetCRS: String? = nil, lonLat: Bool = false) {
         self.whereClause = whereClause
         self.fields = fields
         self.targetCRS = targetCRS
+        self.lonLat = lonLat
     }
 
     /// Parses `--fields a,b` (trimmed, no empty names, no duplicates).
@@ -49,12 +52,33 @@ public struct ExportOptions: Sendable, Equatable {
         }
     }
 
-    /// The GDALVectorTranslate (ogr2ogr) arguments of the options.
-    public var translateArguments: [String] {
+    /// The GDALVectorTranslate (ogr2ogr) arguments of the options. With `lonLat` the rows come from one
+    /// query in GDAL's SQLite dialect (SpatiaLite's ST_Transform and ST_PointOnSurface add `lon`, `lat`),
+    /// which then also carries the field selection and the condition.
+    public func translateArguments(layer: String, geometryColumn: String?) -> [String] {
         var arguments: [String] = []
-        if let whereClause { arguments += ["-where", whereClause] }
-        if let fields { arguments += ["-select", fields.joined(separator: ",")] }
+        if lonLat, let geometryColumn {
+            let g = Self.identifier(geometryColumn)
+            let selected = fields.map { [g] + $0.map(Self.identifier) }?.joined(separator: ", ") ?? "*"
+            let point = "ST_Transform(ST_PointOnSurface(\(g)), 4326)"
+            var sql = "SELECT \(selected), ST_X(\(point)) AS lon, ST_Y(\(point)) AS lat FROM \(Self.identifier(layer))"
+            if let whereClause { sql += " WHERE \(whereClause)" }
+            arguments += ["-dialect", "SQLite", "-sql", sql]
+        } else {
+            if let whereClause { arguments += ["-where", whereClause] }
+            if let fields { arguments += ["-select", fields.joined(separator: ",")] }
+        }
         if let targetCRS { arguments += ["-t_srs", targetCRS] }
         return arguments
+    }
+
+    /// A quoted SQL identifier.
+    static func identifier(_ name: String) -> String { "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+}
+
+extension Store {
+    /// The geometry column of a layer (gpkg_geometry_columns), nil for a table without geometry.
+    func geometryColumn(_ layer: String) throws -> String? {
+        try dataset.query("SELECT column_name FROM gpkg_geometry_columns WHERE table_name = \(Self.quote(layer))").first?.first ?? nil
     }
 }

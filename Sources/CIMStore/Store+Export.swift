@@ -17,7 +17,7 @@ extension Store {
     /// GeoJSON is written in lon/lat (EPSG:4326, as RFC 7946 asks); CSV carries the geometry as WKT.
     /// The file is written in a temporary folder beside the target and moved into place only when
     /// complete; an existing GeoPackage gets the layer added or replaced, other formats are overwritten.
-    /// `options` (``ExportOptions``) add ogr2ogr's -where, -select and -t_srs.
+    /// `options` (``ExportOptions``) add ogr2ogr's -where, -select and -t_srs, and lon/lat columns.
     public func exportLayer(_ layer: String, to output: String, options: ExportOptions = ExportOptions()) throws {
         guard hasLayer(layer) else {
             throw StoreError("no such layer", file: path, layer: layer, hint: "layers here: \(layerNames.joined(separator: ", "))")
@@ -41,7 +41,7 @@ extension Store {
         case "ESRI Shapefile": arguments += ["-lco", "ENCODING=UTF-8"]
         default: break
         }
-        arguments += options.translateArguments
+        arguments += options.translateArguments(layer: layer, geometryColumn: try geometryColumn(layer))
         arguments.append(layer)
         GDAL.reset()
         let ok = GDAL.withStringList(arguments) { list -> Bool in

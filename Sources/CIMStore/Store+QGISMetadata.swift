@@ -29,7 +29,7 @@ extension Store {
     public func writeQGISMetadata(layer: String, aliases: [FieldAlias], styles: [LayerStyle]) throws {
         guard hasLayer(layer) else { throw StoreError("no such layer", file: path, layer: layer) }
         let have = Set(fields(layer).map(\.name))
-        let geometryColumn = try dataset.query("SELECT column_name FROM gpkg_geometry_columns WHERE table_name = \(Self.quote(layer))").first?.first ?? nil
+        let geometryColumn = try geometryColumn(layer)
         try dataset.startTransaction()
         do {
             try dataset.execute("""

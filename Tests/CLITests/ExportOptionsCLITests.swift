@@ -66,4 +66,34 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("areas.city.json").path))
         #expect(try cim("export", store, "buildings", folder.appendingPathComponent("b.city.json").path).status == 0)
     }
+
+    @Test func lonLatColumnsAgreeWithGDALsReprojection() throws {
+        let (folder, store) = try CheckCLITests.generated()
+        let out = folder.appendingPathComponent("kindergartens.csv").path
+        let result = try cim("export", store, "facilities", out, "--lonlat", "--where", "category = 'kindergarten'", "--fields", "id,category")
+        #expect(result.status == 0, "\(result.stderr)")
+        // GDAL's own reprojection of the same points, as X,Y columns.
+        let reference = folder.appendingPathComponent("reference.csv").path
+        #expect(try tool("ogr2ogr", ["-f", "CSV", "-t_srs", "EPSG:4326", "-lco", "GEOMETRY=AS_XY", "-where", "category = 'kindergarten'", reference, store, "facilities"]).status == 0)
+        func rows(_ path: String) throws -> [[String]] {
+            try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        }
+        let mine = try rows(out), theirs = try rows(reference)
+        let header = mine[0], refHeader = theirs[0]
+        #expect(header.suffix(2) == ["lon", "lat"] && header.contains("id") && !header.contains("name"))
+        let (id, lon, lat) = (header.firstIndex(of: "id")!, header.firstIndex(of: "lon")!, header.firstIndex(of: "lat")!)
+        let (rid, rx, ry) = (refHeader.firstIndex(of: "id")!, refHeader.firstIndex(of: "X")!, refHeader.firstIndex(of: "Y")!)
+        let expected = Dictionary(theirs.dropFirst().map { ($0[rid], ($0[rx], $0[ry])) }, uniquingKeysWith: { a, _ in a })
+        #expect(mine.count == theirs.count && mine.count > 1)
+        var compared = 0
+        for row in mine.dropFirst() {
+            let (x, y) = (Double(row[lon])!, Double(row[lat])!)
+            #expect((113 ... 119).contains(x) && (28 ... 31).contains(y), "\(row)")
+            if row[0].hasPrefix("\"POINT"), let e = expected[row[id]], let ex = Double(e.0), let ey = Double(e.1) {
+                #expect(abs(ex - x) < 1e-7 && abs(ey - y) < 1e-7)
+                compared += 1
+            }
+        }
+        #expect(compared > 0)
+    }
 }

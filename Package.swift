@@ -31,11 +31,13 @@ let package = Package(
         .target(name: "CIMNetwork", dependencies: ["CIMGeometry", "CIMIndex", "CIMStore"]),
         // Analyses on snapshots: coverage, complete communities, drainage, indicators.
         .target(name: "CIMAnalysis", dependencies: ["CIMGeometry", "CIMIndex", "CIMStore", "CIMNetwork"]),
+        // The health-check report: one self-contained HTML file with inline SVG maps and CSS, zh/en.
+        .target(name: "CIMReport", dependencies: ["CIMGeometry", "CIMIndex", "CIMStore", "CIMAnalysis"]),
         // Deterministic synthetic cities in the bundle schema (for benchmarks and tests at scale).
         .target(name: "CIMGenerate", dependencies: ["CIMGeometry", "CIMIndex", "CIMStore"]),
         // Command-line front end.
         .target(name: "CIMCommands", dependencies: [
-            "CIMGeometry", "CIMIndex", "CIMStore", "CIMNetwork", "CIMAnalysis", "CIMGenerate",
+            "CIMGeometry", "CIMIndex", "CIMStore", "CIMNetwork", "CIMAnalysis", "CIMGenerate", "CIMReport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "cim", dependencies: ["CIMCommands"]),
@@ -47,6 +49,7 @@ let package = Package(
         .testTarget(name: "CIMStoreTests", dependencies: ["CIMStore", "CIMGeometry"]),
         .testTarget(name: "CIMAnalysisTests", dependencies: ["CIMAnalysis", "CIMStore", "CIMGeometry", "CIMIndex", "CIMTestSupport"]),
         .testTarget(name: "CIMGenerateTests", dependencies: ["CIMGenerate", "CIMStore", "CIMGeometry", "CIMAnalysis"]),
+        .testTarget(name: "CIMReportTests", dependencies: ["CIMReport", "CIMAnalysis", "CIMStore", "CIMGeometry", "CIMIndex", "CIMTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["cim", "CSQLite"]),
     ],
     swiftLanguageModes: [.v5]

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what cim needs on a fresh Debian machine (idempotent): pkg-config, GEOS, PROJ, GDAL
 # (libraries and command-line tools, which the tests use to cross-check), SQLite.
+# `Scripts/setup.sh browser` also installs Debian's chromium and a CJK font (WenQuanYi Micro Hei), which the
+# browser test of the report (Scripts/report-check.sh) needs to render and screenshot Chinese text.
 set -euo pipefail
 packages=(pkg-config libgeos-dev libproj-dev libgdal-dev libsqlite3-dev gdal-bin proj-bin sqlite3)
 missing=()
@@ -9,6 +11,11 @@ SUDO=""
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+if [ "${1:-}" = "browser" ]; then
+  for p in chromium fonts-wqy-microhei; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+fi
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "setup: installing ${missing[*]}" >&2
   $SUDO apt-get update -qq

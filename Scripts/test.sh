@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs the test suite: the Python cross-checks of Scripts/crosscheck.sh (independent tools on real data),
 # then the Swift Testing suite (unit tests, brute-force cross-checks, real-data and CLI tests).
+# The browser test of the report (Scripts/report-check.sh: headless Chromium on the demo city's report) runs
+# after the cross-checks; set CIM_SKIP_BROWSER=1 to leave it out.
 # Set CIM_SKIP_CROSSCHECK=1 to run the Swift suite alone.
 #
 # The disk-full tests need a small file system: as root this script mounts a 16 MB tmpfs under .build and
@@ -22,5 +24,8 @@ if [ -z "${CIM_TEST_SMALL_FS:-}" ] && [ "$(id -u)" = 0 ]; then
 fi
 if [ -z "${CIM_TEST_SMALL_FS:-}" ]; then
   echo "disk-full tests: skipped (no small tmpfs: run as root, or set CIM_TEST_SMALL_FS to a small mounted file system)" >&2
+fi
+if [ "${CIM_SKIP_BROWSER:-0}" != "1" ]; then
+  Scripts/report-check.sh .build/debug/cim
 fi
 swift test --skip-build "$@"

@@ -20,6 +20,8 @@ public enum Isochrones {
     /// One service-area row.
     public struct Area: Sendable {
         public var facilityId: String?
+        /// The facility's `name` (per facility, when the facilities layer has names).
+        public var facilityName: String?
         public var minutes: Double
         public var metres: Double
         public var facilities: Int
@@ -46,6 +48,7 @@ public enum Isochrones {
         let members = byCategory[category]!
         guard members.count > 0 else { throw AnalysisError("no facility of category '\(category)'") }
         let ids = facilities.text("id") ?? []
+        let names = facilities.text("name") ?? []
         let points = try NetworkCoverage.entryPoints(members.geometries, contexts: [GEOSContext()])
         let limits = minutes.map { metres(forMinutes: $0, standard: standard, metresPerMinute: metresPerMinute) }
         let groups: [[Int]] = perFacility ? (0 ..< members.count).map { [$0] } : [Array(0 ..< members.count)]
@@ -74,14 +77,15 @@ public enum Isochrones {
                     area = try merged.area()
                 }
                 let facilityId = perFacility ? ids[members.rows[group[0]]] ?? "#\(members.rows[group[0]])" : nil
-                areas.append(Area(facilityId: facilityId, minutes: minutes[k], metres: limit, facilities: group.count, geometry: polygon, areaM2: area))
+                let facilityName = perFacility && !names.isEmpty ? names[members.rows[group[0]]] : nil
+                areas.append(Area(facilityId: facilityId, facilityName: facilityName, minutes: minutes[k], metres: limit, facilities: group.count, geometry: polygon, areaM2: area))
             }
             progress?(g + 1, groups.count)
         }
         return (areas, graph.report, offNetwork)
     }
 
-    /// The service areas as a layer: category, facility_id (null for all together), minutes, metres,
+    /// The service areas as a layer: category, facility_id and facility_name (null for all together), minutes, metres,
     /// facilities, area_m2, and the MultiPolygon.
     public static func layer(_ areas: [Area], category: String, name: String) -> FeatureTable {
         var geometries = GeometryColumn()
@@ -93,6 +97,7 @@ public enum Isochrones {
         return FeatureTable(name: name, geometryType: .multiPolygon, geometries: geometries, columns: [
             AttributeColumn("category", .text(areas.map { _ in category })),
             AttributeColumn("facility_id", .text(areas.map(\.facilityId))),
+            AttributeColumn("facility_name", .text(areas.map(\.facilityName))),
             AttributeColumn("minutes", .real(areas.map(\.minutes))),
             AttributeColumn("metres", .real(areas.map(\.metres))),
             AttributeColumn("facilities", .integer(areas.map { Int64($0.facilities) })),

@@ -82,9 +82,10 @@ struct AuditCommand: ParsableCommand {
         let layer = result.defectLayer()
         let target = try out.map { try Store.openResultTarget($0, for: store) } ?? store
         try target.writeLayer(layer, provenance: LayerProvenance(source: "cim audit --kinds \(kinds) --gap-tolerance \(gapTolerance)"))
+        try QGISMetadata.audit(target)
         timings.lap("write")
         for warning in result.warnings { printError("warning: \(warning)") }
-        print(SummaryRenderer.render(Self.summary(result, timings: timings, target: target.path, top: top), as: output.resolved), terminator: "")
+        try output.emit(Self.summary(result, timings: timings, target: target.path, top: top))
     }
 
     static let descriptions: [DefectType: String] = [

@@ -155,7 +155,7 @@ struct BenchCommand: ParsableCommand {
             [.text($0.size), .text($0.stage), .real($0.seconds, digits: 3), .int($0.items),
              .real($0.seconds > 0 ? Double($0.items) / $0.seconds : 0, digits: 0), .real($0.peakMB, digits: 0)]
         }
-        print(SummaryRenderer.render([table], as: output.resolved), terminator: "")
+        try output.emit([table])
     }
 }
 

@@ -68,16 +68,7 @@ struct CheckCommand: ParsableCommand {
         let baselineCheck = try baseline.map { try BaselineReference.parse($0).resolve(current: store) }
 
         var timings = StageTimings()
-        func load(_ layer: String, _ fields: [String]) throws -> FeatureTable? {
-            store.hasLayer(layer) ? try store.snapshot(layer, fields: GapsCommand.existing(store, layer, fields)) : nil
-        }
-        guard let buildings = try load("buildings", ["id", "floors", "height", "use", "year"]), buildings.count > 0 else {
-            throw StoreError("the buildings layer is empty", file: store.path, layer: "buildings")
-        }
-        let inputs = CheckInputs(buildings: buildings, facilities: try load("facilities", ["category"]), roads: try load("roads", ["walkable"]),
-                                 pipes: try load("pipes", ["id", "kind", "diameter_mm", "up_invert", "down_invert"]),
-                                 pipeNodes: try load("pipe_nodes", ["id", "kind", "ground_z", "invert_z"]),
-                                 areas: try load("areas", ["id", "kind", "name"]), waterlogging: try load("waterlogging", ["id"]))
+        let inputs = try Self.loadInputs(store)
         timings.lap("load")
         let options = CheckOptions(year: year, metric: metric, gridSize: grid, snapTolerance: snapTolerance, maxAccess: maxAccess,
                                    unknownIsResidential: unknownResidential)
@@ -115,6 +106,7 @@ struct CheckCommand: ParsableCommand {
                                  index: result.index.overall, dimensionIndex: result.dimensionIndexJSON)
         record.id = try store.recordCheck(record, values: result.valueRecords(), areas: result.areaLayer(),
                                           provenance: LayerProvenance(source: "cim check --year \(year) --metric \(metric.rawValue) (\(record.indicatorFile))"))
+        try QGISMetadata.check(store, system: system)
         stages.lap("record")
         let comparison = baselineCheck.map {
             CheckComparison.compare(current: result, baseline: $0.record, baselineValues: $0.values, source: $0.source)
@@ -123,9 +115,26 @@ struct CheckCommand: ParsableCommand {
         let report = CheckReport(result: result, record: record, store: store.path, comparison: comparison, language: lang, timings: stages, top: top)
         switch output.resolved {
         case .json: print(report.json(), terminator: "")
-        case .table: print(SummaryRenderer.render(report.tables(), as: .table), terminator: "")
-        case .csv: print(SummaryRenderer.render([report.valueTable()], as: .csv), terminator: "")
+        case .table: try output.emit(report.tables())
+        case .csv: try output.emit([report.valueTable()])
         }
+    }
+}
+
+extension CheckCommand {
+    /// The snapshots a check reads (the layers the store has, with the fields they have); throws when the
+    /// buildings layer is missing or empty.
+    static func loadInputs(_ store: Store) throws -> CheckInputs {
+        func load(_ layer: String, _ fields: [String]) throws -> FeatureTable? {
+            store.hasLayer(layer) ? try store.snapshot(layer, fields: GapsCommand.existing(store, layer, fields)) : nil
+        }
+        guard let buildings = try load("buildings", ["id", "floors", "height", "use", "year"]), buildings.count > 0 else {
+            throw StoreError("the buildings layer is empty", file: store.path, layer: "buildings")
+        }
+        return CheckInputs(buildings: buildings, facilities: try load("facilities", ["category"]), roads: try load("roads", ["walkable"]),
+                           pipes: try load("pipes", ["id", "kind", "diameter_mm", "up_invert", "down_invert"]),
+                           pipeNodes: try load("pipe_nodes", ["id", "kind", "ground_z", "invert_z"]),
+                           areas: try load("areas", ["id", "kind", "name"]), waterlogging: try load("waterlogging", ["id"]))
     }
 }
 

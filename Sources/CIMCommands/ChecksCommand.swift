@@ -24,6 +24,6 @@ struct ChecksCommand: ParsableCommand {
                                .text(c.inputs.map { "\($0.layer) \($0.features) \($0.hash)" }.joined(separator: "; "))])
         }
         if checks.isEmpty { table.notes.append("no check recorded yet: cim check \(store.path) --year YEAR") }
-        print(SummaryRenderer.render([table], as: output.resolved), terminator: "")
+        try output.emit([table])
     }
 }

@@ -97,12 +97,13 @@ struct CoverageCommand: ParsableCommand {
                 if name == "coverage_buildings" { writer.update(count) }
             }
             writer.finish()
+            try QGISMetadata.coverage(target, standard: standard)
             timings.lap("write")
         }
         for warning in result.warnings { printError("warning: \(warning)") }
         var tables = Self.summary(result, timings: timings, target: target?.path ?? "(not written: --what-if without --out)", top: top)
         if let plain { tables.insert(Self.whatIfTable(plain: plain, whatIf: result, sites: sitesLabel), at: 0) }
-        print(SummaryRenderer.render(tables, as: output.resolved), terminator: "")
+        try output.emit(tables)
     }
 
     /// Per category: residents in reach without and with the planned sites.

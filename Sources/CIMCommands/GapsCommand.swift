@@ -89,9 +89,10 @@ struct GapsCommand: ParsableCommand {
             writer.update(written.values.reduce(0, +))
         }
         writer.finish()
+        try QGISMetadata.gaps(target)
         timings.lap("write")
         for warning in result.warnings { printError("warning: \(warning)") }
-        print(SummaryRenderer.render(Self.summary(result, timings: timings, target: target.path, top: top), as: output.resolved), terminator: "")
+        try output.emit(Self.summary(result, timings: timings, target: target.path, top: top))
     }
 
     /// The wanted fields that the layer has (foreign GeoPackages may lack some).

@@ -75,8 +75,7 @@ struct GenerateCommand: ParsableCommand {
         try files.moveItem(atPath: partial, toPath: out)
         try files.moveItem(atPath: partialTruth, toPath: truthPath)
         let seconds = Date().timeIntervalSince(started)
-        print(SummaryRenderer.render(Self.summary(stats, seed: seed, buildings: buildings, out: out, truth: truthPath, seconds: seconds),
-                                     as: output.resolved), terminator: "")
+        try output.emit(Self.summary(stats, seed: seed, buildings: buildings, out: out, truth: truthPath, seconds: seconds))
     }
 
     /// Generates into a new store at `path` (closed when this returns).

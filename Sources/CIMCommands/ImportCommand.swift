@@ -99,7 +99,7 @@ struct ImportCommand: ParsableCommand {
             let report = try store.importCityJSON(buildings, options: ImportOptions(layer: layer, source: source, fieldMap: fieldMap, values: valueMapping,
                                                                                     sourceCRS: sourceCRS, storeCRS: storeCRS))
             for warning in report.warnings { printError("warning: \(report.layer): \(warning)") }
-            print(SummaryRenderer.render(Self.summary([report], store: store), as: output.resolved), terminator: "")
+            try output.emit(Self.summary([report], store: store))
             return
         }
         let store = try Store.openOrCreate(self.store, crs: storeCRS)
@@ -132,7 +132,7 @@ struct ImportCommand: ParsableCommand {
         }
         reporter?.finish()
         for report in reports { for warning in report.warnings { printError("warning: \(report.layer): \(warning)") } }
-        print(SummaryRenderer.render(Self.summary(reports, store: store), as: output.resolved), terminator: "")
+        try output.emit(Self.summary(reports, store: store))
     }
 
     static func summary(_ reports: [ImportReport], store: Store) -> [SummaryTable] {

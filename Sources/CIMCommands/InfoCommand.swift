@@ -14,7 +14,7 @@ struct InfoCommand: ParsableCommand {
 
     func run() throws {
         let store = try Store.open(self.store)
-        print(SummaryRenderer.render(try Self.summary(store), as: output.resolved), terminator: "")
+        try output.emit(try Self.summary(store))
     }
 
     static func summary(_ store: Store) throws -> [SummaryTable] {

@@ -51,7 +51,7 @@ struct IsochronesCommand: ParsableCommand {
             throw StoreError("the store has no \(layer) layer", file: store.path, hint: "import one: cim import \(store.path) \(layer) FILE")
         }
         let roads = try store.snapshot("roads", fields: ["walkable"])
-        let facilities = try store.snapshot("facilities", fields: ["id", "category"])
+        let facilities = try store.snapshot("facilities", fields: GapsCommand.existing(store, "facilities", ["id", "category", "name"]))
         let progress = ProgressReporter("isochrones (facility groups)")
         let result = try Isochrones.run(roads: roads, facilities: facilities, category: category, minutes: values, standard: standard,
                                         perFacility: perFacility, width: width, metresPerMinute: metresPerMinute,
@@ -64,11 +64,11 @@ struct IsochronesCommand: ParsableCommand {
         try target.writeLayer(Isochrones.layer(result.areas, category: category, name: name),
                               provenance: LayerProvenance(source: "cim isochrones --category \(category) --minutes \(minutes)\(perFacility ? " --per-facility" : "")"))
         var table = SummaryTable(title: "Service areas of \(category) along the walk network (written to \(target.path): \(name))", key: "isochrones",
-                                 headers: ["facility", "minutes", "metres", "facilities", "area_km2"])
+                                 headers: ["facility", "name", "minutes", "metres", "facilities", "area_km2"])
         table.rows = result.areas.prefix(perFacility ? 30 : Int.max).map {
-            [.text($0.facilityId ?? "all"), .real($0.minutes, digits: 0), .real($0.metres, digits: 0), .int($0.facilities), .real($0.areaM2 / 1e6, digits: 3)]
+            [.text($0.facilityId ?? "all"), .text($0.facilityName ?? ""), .real($0.minutes, digits: 0), .real($0.metres, digits: 0), .int($0.facilities), .real($0.areaM2 / 1e6, digits: 3)]
         }
         if perFacility && result.areas.count > 30 { table.notes.append("\(result.areas.count - 30) more rows in the layer") }
-        print(SummaryRenderer.render([table], as: output.resolved), terminator: "")
+        try output.emit([table])
     }
 }

@@ -84,6 +84,6 @@ struct QueryCommand: ParsableCommand {
             if let d = result.distances { row.append(.real(d[i], digits: 2)) }
             table.rows.append(row)
         }
-        print(SummaryRenderer.render([table], as: output.resolved), terminator: "")
+        try output.emit([table])
     }
 }

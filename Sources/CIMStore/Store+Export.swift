@@ -7,24 +7,25 @@ extension Store {
     public static func driver(forOutput path: String) throws -> String {
         let lower = path.lowercased()
         let table: [(String, String)] = [(".gpkg", "GPKG"), (".geojson", "GeoJSON"), (".json", "GeoJSON"), (".shp", "ESRI Shapefile"),
-                                         (".fgb", "FlatGeobuf"), (".csv", "CSV"), (".geojsonl", "GeoJSONSeq"), (".geojsons", "GeoJSONSeq")]
+                                         (".fgb", "FlatGeobuf"), (".csv", "CSV"), (".xlsx", "XLSX"), (".geojsonl", "GeoJSONSeq"), (".geojsons", "GeoJSONSeq")]
         guard let driver = table.first(where: { lower.hasSuffix($0.0) })?.1 else {
-            throw StoreError("unknown output format", file: path, hint: "use .gpkg, .geojson, .shp, .fgb or .csv")
+            throw StoreError("unknown output format", file: path, hint: "use .gpkg, .geojson, .shp, .fgb, .csv or .xlsx")
         }
         return driver
     }
 
     /// Exports a layer to a file whose driver is chosen by extension (`GDALVectorTranslate`, like ogr2ogr).
     /// GeoJSON is written in lon/lat (EPSG:4326, as RFC 7946 asks); CSV carries the geometry as WKT. Into
-    /// another cim store with a different CRS the layer is reprojected to that store's CRS.
+    /// another cim store with a different CRS the layer is reprojected to that store's CRS. `options`
+    /// (``ExportOptions``) add ogr2ogr's -where, -select and -t_srs, and lon/lat columns.
     ///
     /// Nothing is half-written: the file is written in a temporary folder beside the target (an existing
     /// GeoPackage is copied there first and gets the layer added or replaced), every GDAL step and the
-    /// close (`GDALClose` after `GDALFlushCache`, errors read with `CPLGetLastErrorType`) are checked, and
-    /// only then is it renamed into place — one rename per file (a Shapefile's parts are moved together).
-    /// A failed export leaves the previous file untouched and removes the temporary folder. A target that
-    /// is a directory is refused.
-    public func exportLayer(_ layer: String, to output: String) throws {
+    /// close (`GDALClose` after `GDALFlushCache`, errors read with `CPLGetLastErrorType`) are checked, the
+    /// file is read back, and only then is it renamed into place — one rename per file (a Shapefile's parts
+    /// are moved together). A failed export leaves the previous file untouched and removes the temporary
+    /// folder. A target that is a directory is refused.
+    public func exportLayer(_ layer: String, to output: String, options: ExportOptions = ExportOptions()) throws {
         guard hasLayer(layer) else {
             throw StoreError("no such layer", file: path, layer: layer, hint: "layers here: \(layerNames.joined(separator: ", "))")
         }
@@ -50,17 +51,24 @@ extension Store {
 
         var arguments = ["-f", driver, "-nln", layer]
         if appendToGeoPackage { arguments += ["-update", "-overwrite"] }
-        if let targetCRS, targetCRS != crs { arguments += ["-t_srs", targetCRS.identifier] }
+        if let targetCRS {
+            // A cim store holds one CRS: the layer goes in in that one, never in another under its name.
+            if options.targetCRS != nil {
+                throw StoreError("--t-srs cannot be used into a cim store: layers are reprojected to the store's CRS (\(targetCRS.identifier))", file: output, layer: layer)
+            }
+            if targetCRS != crs { arguments += ["-t_srs", targetCRS.identifier] }
+        }
         switch driver {
         case "GeoJSON", "GeoJSONSeq": arguments += ["-t_srs", "EPSG:4326", "-lco", "RFC7946=YES"]
         case "CSV": arguments += ["-lco", "GEOMETRY=AS_WKT"]
         case "ESRI Shapefile": arguments += ["-lco", "ENCODING=UTF-8"]
         default: break
         }
+        arguments += options.translateArguments(layer: layer, geometryColumn: try geometryColumn(layer))
         arguments.append(layer)
         do {
             try translate(arguments, to: staged.path, updating: appendToGeoPackage, output: output, layer: layer)
-            try verifyExport(staged.path, layer: layer, output: output)
+            try verifyExport(staged.path, layer: layer, output: output, expected: try exportedCount(layer, options: options))
         } catch let error as StoreError where error.cause == nil {
             // GDAL's drivers do not always say why a write failed (a buffered write meeting a full disk).
             if let cause = StoreError.Cause(spaceLeftAt: folder.path) { throw cause.error(file: output, layer: layer, feature: nil) }
@@ -112,15 +120,23 @@ extension Store {
     }
 
     /// Reads the written file back (`GDALOpenEx`, `OGR_L_GetFeatureCount`): it must open and hold the layer
-    /// with all its features; a file cut short by a failed write does not.
-    private func verifyExport(_ staged: String, layer: String, output: String) throws {
+    /// with all the `expected` features; a file cut short by a failed write does not.
+    private func verifyExport(_ staged: String, layer: String, output: String, expected: Int) throws {
         let written = try OGRDataset.open(staged)
         let handle = written.layer(named: layer) ?? (written.layerCount == 1 ? written.layer(at: 0) : nil)
         guard let handle else { throw StoreError("export failed: the written file has no layer \(layer)", file: output, layer: layer) }
         let count = Int(OGR_L_GetFeatureCount(handle, 1))
-        guard count == featureCount(layer) else {
-            throw StoreError("export failed: the written file holds \(count) of \(featureCount(layer) ?? 0) features", file: output, layer: layer)
+        guard count == expected else {
+            throw StoreError("export failed: the written file holds \(count) of \(expected) features", file: output, layer: layer)
         }
+    }
+
+    /// How many features an export of `layer` with `options` writes: all of them, or those its --where
+    /// selects (counted by SQLite, the dialect GDAL's GeoPackage driver filters in).
+    private func exportedCount(_ layer: String, options: ExportOptions) throws -> Int {
+        guard let clause = options.whereClause else { return featureCount(layer) ?? 0 }
+        let rows = try dataset.query("SELECT COUNT(*) FROM \(ExportOptions.identifier(layer)) WHERE \(clause)")
+        return Int(rows.first?.first.flatMap { $0 } ?? "") ?? 0
     }
 
     /// Refuses an export onto a directory (it would never be replaced by a file, nor deleted) or into a

@@ -77,4 +77,24 @@ struct IsochroneTests {
             try Isochrones.run(roads: roads, facilities: city.facilities, category: "no_such", minutes: [5], standard: standard, perFacility: false)
         }
     }
+
+    @Test("per-facility service areas carry the facility's name beside its id; together they name none")
+    func facilityNames() throws {
+        // Two kindergartens on one street, named; a third facility of another category.
+        var points = GeometryColumn()
+        for x in [100.0, 800, 400] { points.beginFeature(.point); points.addRing([(x, 5)]); points.endPart(); points.endFeature() }
+        let facilities = FeatureTable(name: "facilities", geometryType: .point, geometries: points, columns: [
+            AttributeColumn("id", .text(["K1", "K2", "C1"])), AttributeColumn("category", .text(["kindergarten", "kindergarten", "clinic"])),
+            AttributeColumn("name", .text(["阳光幼儿园", nil, "Clinic"])),
+        ], crs: RandomCity.crs)
+        let roads = line([(0, 0), (1000, 0)])
+        let standard = try testStandard()
+        let each = try Isochrones.run(roads: roads, facilities: facilities, category: "kindergarten", minutes: [5], standard: standard, perFacility: true)
+        #expect(each.areas.map(\.facilityId) == ["K1", "K2"])
+        #expect(each.areas.map(\.facilityName) == ["阳光幼儿园", nil])
+        let layer = Isochrones.layer(each.areas, category: "kindergarten", name: "isochrones_kindergarten")
+        #expect(layer.text("facility_name") == ["阳光幼儿园", nil])
+        let together = try Isochrones.run(roads: roads, facilities: facilities, category: "kindergarten", minutes: [5], standard: standard, perFacility: false)
+        #expect(together.areas.map(\.facilityName) == [nil])
+    }
 }

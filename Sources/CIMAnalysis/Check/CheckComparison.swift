@@ -36,13 +36,19 @@ public struct CheckComparison: Sendable {
 
     /// Compares the current check's values with the baseline's, matching indicator, area kind and area id.
     public static func compare(current: CheckResult, baseline: CheckRecord, baselineValues: [CheckValueRecord], source: String) -> CheckComparison {
+        compare(values: current.valueRecords(), system: current.system, baseline: baseline, baselineValues: baselineValues, source: source)
+    }
+
+    /// Compares the values of a check (computed now or read back from the store) with the baseline's.
+    public static func compare(values: [CheckValueRecord], system: IndicatorSystem, baseline: CheckRecord, baselineValues: [CheckValueRecord],
+                               source: String) -> CheckComparison {
         var old: [String: CheckValueRecord] = [:]
         for v in baselineValues { old["\(v.indicator)|\(v.areaKind)|\(v.areaId)"] = v }
         var changes: [Change] = []
         var warnings: [String] = []
-        let rules = current.system.rules
-        for record in current.valueRecords() {
-            guard let indicator = current.system.indicator(record.indicator) else { continue }
+        let rules = system.rules
+        for record in values {
+            guard let indicator = system.indicator(record.indicator) else { continue }
             let before = old["\(record.indicator)|\(record.areaKind)|\(record.areaId)"]?.value
             let now = record.value
             var change = Change(indicator: record.indicator, areaKind: record.areaKind, areaId: record.areaId, areaName: record.areaName,

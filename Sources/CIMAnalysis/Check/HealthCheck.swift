@@ -131,7 +131,7 @@ public enum HealthCheck {
     }
 
     /// How far a value falls short of the standard (> 0 when it does), in the value's unit.
-    static func shortfall(_ value: Double, _ indicator: IndicatorSystem.Indicator) -> Double? {
+    public static func shortfall(_ value: Double, _ indicator: IndicatorSystem.Indicator) -> Double? {
         guard let standard = indicator.standard else { return nil }
         return indicator.direction == .positive ? standard - value : value - standard
     }

@@ -9,7 +9,7 @@ import Testing
         let result = try cim("coverage", store, "--format", "csv", "--out-dir", dir.path, "--excel")
         #expect(result.status == 0, "\(result.stderr)")
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
-        #expect(files == ["categories.csv", "overview.csv", "timings.csv", "worst_areas.csv"])
+        #expect(files == ["categories.csv", "data_quality.csv", "overview.csv", "timings.csv", "worst_areas.csv"])
         let categories = try Data(contentsOf: dir.appendingPathComponent("categories.csv"))
         #expect(Array(categories.prefix(3)) == [0xEF, 0xBB, 0xBF])
         let lines = String(decoding: categories.dropFirst(3), as: UTF8.self).split(separator: "\r\n")

@@ -23,6 +23,7 @@ import Testing
         "checks": ["format"],
         "plan": ["category", "candidates", "metric", "weight", "what-if-out", "standard", "format"],
         "explain": ["metric", "areas", "standard", "format"],
+        "report": ["lang", "indicators", "standard", "out"],
     ]
     /// Numeric options for which 0 is meaningful (a tolerance of 0, listing no rows, seed 0 …).
     static let zeroAllowed: [String: Set<String>] = [
@@ -43,7 +44,7 @@ import Testing
         "gaps": ["STORE", "--kinds", "all"], "audit": ["STORE", "--kinds", "all"], "generate": ["DIR/new.gpkg", "--buildings", "10"],
         "bench": ["--buildings", "10", "--work", "DIR/bench"],
         "check": ["STORE", "--year", "2025"], "checks": ["STORE"], "plan": ["STORE", "--category", "bus_stop", "--add", "2"],
-        "explain": ["STORE", "1"],
+        "explain": ["STORE", "1"], "report": ["STORE", "--out", "DIR/report.html"],
     ]
 
     /// The `--name <value>` options of a command's help.
@@ -64,7 +65,7 @@ import Testing
     }
 
     @Test(arguments: ["import", "info", "query", "export", "coverage", "isochrones", "gaps", "audit", "generate", "bench",
-                      "check", "checks", "plan", "explain"])
+                      "check", "checks", "plan", "explain", "report"])
     func badNumbersExitWithOneLine(_ command: String) throws {
         let (folder, store) = try helsinkiStore()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -122,6 +122,11 @@ extension Store {
     /// Reads the written file back (`GDALOpenEx`, `OGR_L_GetFeatureCount`): it must open and hold the layer
     /// with all the `expected` features; a file cut short by a failed write does not.
     private func verifyExport(_ staged: String, layer: String, output: String, expected: Int) throws {
+        // A spreadsheet's first row holds the field names: read it as such, not as GDAL's guess
+        // (`OGR_XLSX_HEADERS`, a configuration option only, set for this thread while the file is read).
+        let xlsx = staged.lowercased().hasSuffix(".xlsx")
+        if xlsx { CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", "FORCE") }
+        defer { if xlsx { CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", nil) } }
         let written = try OGRDataset.open(staged)
         let handle = written.layer(named: layer) ?? (written.layerCount == 1 ? written.layer(at: 0) : nil)
         guard let handle else { throw StoreError("export failed: the written file has no layer \(layer)", file: output, layer: layer) }

@@ -12,7 +12,7 @@ import Testing
                    "id-prefix", "no-node-where", "keep-fields", "format"],
         "info": ["format"],
         "query": ["where", "coords-crs", "format"],
-        "export": [],
+        "export": ["where", "fields", "t-srs"],
         "coverage": ["standard", "metric", "areas", "out", "what-if", "format"],
         "isochrones": ["category", "standard", "out", "format"],
         "gaps": ["kinds", "within", "districts", "standard", "out", "format"],

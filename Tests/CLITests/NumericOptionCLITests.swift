@@ -9,20 +9,20 @@ import Testing
     /// The options of each command that take no number.
     static let nonNumeric: [String: Set<String>] = [
         "import": ["source-layer", "map", "values", "preset", "source-crs", "crs", "diameter-unit", "encoding", "x", "y", "set",
-                   "id-prefix", "no-node-where", "keep-fields", "format"],
-        "info": ["format"],
-        "query": ["where", "coords-crs", "format"],
+                   "id-prefix", "no-node-where", "keep-fields", "format", "lang"],
+        "info": ["format", "lang"],
+        "query": ["where", "coords-crs", "format", "lang"],
         "export": [],
-        "coverage": ["standard", "metric", "areas", "out", "what-if", "format"],
-        "isochrones": ["category", "standard", "out", "format"],
-        "gaps": ["kinds", "within", "districts", "standard", "out", "format"],
-        "audit": ["kinds", "out", "format"],
-        "generate": ["standard", "format"],
-        "bench": ["stages", "store", "work", "format"],
+        "coverage": ["standard", "metric", "areas", "out", "what-if", "format", "lang"],
+        "isochrones": ["category", "standard", "out", "format", "lang"],
+        "gaps": ["kinds", "within", "districts", "standard", "out", "format", "lang"],
+        "audit": ["kinds", "out", "format", "lang"],
+        "generate": ["standard", "format", "lang"],
+        "bench": ["stages", "store", "work", "format", "lang"],
         "check": ["indicators", "standard", "metric", "baseline", "lang", "what-if", "format"],
-        "checks": ["format"],
-        "plan": ["category", "candidates", "metric", "weight", "what-if-out", "standard", "format"],
-        "explain": ["metric", "areas", "standard", "format"],
+        "checks": ["format", "lang"],
+        "plan": ["category", "candidates", "metric", "weight", "what-if-out", "standard", "format", "lang"],
+        "explain": ["metric", "areas", "standard", "format", "lang"],
     ]
     /// Numeric options for which 0 is meaningful (a tolerance of 0, listing no rows, seed 0 …).
     static let zeroAllowed: [String: Set<String>] = [

@@ -57,6 +57,21 @@ print("== schemas")
 for command, document in runs.items():
     validate(command, document)
 
+# The schemas can fail: a number turned into text, or a key with "%" in it, is refused.
+print("== schemas refuse wrong documents")
+for command, document in runs.items():
+    schema = json.loads((schemas / f"{command}.json").read_text())
+    broken = json.loads(json.dumps(document))
+    rows = [r for v in broken.values() if isinstance(v, list) for r in v if isinstance(r, dict)] or [broken]
+    key = next((k for r in rows for k, v in r.items() if isinstance(v, (int, float)) and not isinstance(v, bool)), None)
+    if key is None:
+        continue
+    row = next(r for r in rows if isinstance(r.get(key), (int, float)))
+    row[key] = str(row[key])
+    row["share_%"] = 1
+    if Draft202012Validator(schema).is_valid(broken):
+        failures.append(f"{command}: the schema accepts a number as text ({key}) and a key with '%'")
+
 # Every command has a schema, and every schema a run.
 missing = sorted({p.stem for p in schemas.glob("*.json")} ^ set(runs))
 if missing:

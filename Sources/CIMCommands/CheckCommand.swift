@@ -117,7 +117,7 @@ struct CheckCommand: ParsableCommand {
         switch output.resolved {
         case .json: print(report.json(), terminator: "")
         case .table: try output.emit(report.tables(), language: lang)
-        case .csv: try output.emit([report.valueTable()], language: lang)
+        case .csv: try output.emit([report.valueTable()])  // CSV headers stay English unless --lang zh is given
         }
     }
 }

@@ -4,7 +4,8 @@
 # against networkx on the split graph (Porto), CityJSON import/export against shapely and the CityJSON 2.0
 # schema (Delft, Zürich); the health check's indicators (cim check) against shapely/geopandas on a
 # generated city; GCJ-02/BD-09 against prcoords; `--node` against shapely's noding and networkx; cim plan's
-# greedy siting against the exact integer-programming optimum (PuLP/CBC).
+# greedy siting against the exact integer-programming optimum (PuLP/CBC); every command's --format json against
+# its JSON Schema in Data/schemas/ (jsonschema).
 # Usage: Scripts/crosscheck.sh [path/to/cim]   (default: the debug build, built when missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,6 +48,9 @@ if python3 Tests/CrossCheck/chinese_datum_check.py "$cim"; then passed=$((passed
 
 echo "== cim plan's greedy vs the exact optimum of PuLP/CBC (generated cities, 150 candidates, ≤ 5,000 buildings)"
 if python3 Tests/CrossCheck/plan_crosscheck.py "$cim" "$work"; then passed=$((passed+1)); else failed=$((failed+1)); fi
+
+echo "== --format json of every command vs its JSON Schema in Data/schemas/, and --lang zh (small generated city)"
+if python3 Tests/CrossCheck/json_schemas.py "$cim" "$work"; then passed=$((passed+1)); else failed=$((failed+1)); fi
 
 echo "crosscheck: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

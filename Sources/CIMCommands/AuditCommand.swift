@@ -133,12 +133,12 @@ struct AuditCommand: ParsableCommand {
         for field in ["kind", "diameter_mm", "up_invert", "down_invert"] {
             guard let count = r.missing[field] else { continue }
             missing.rows.append([.text(field), .int(count), .real(r.pipes.count > 0 ? Double(count) / Double(r.pipes.count) * 100 : 0, digits: 1),
-                                 .text(r.missingEverywhere.contains(field) ? "no (missing on every pipe)" : "yes")])
+                                 .bool(!r.missingEverywhere.contains(field))])
         }
         var components = SummaryTable(title: "Largest components", key: "components", headers: ["component", "pipes", "length_m", "outlets"])
         for c in r.components.sorted(by: { $0.length != $1.length ? $0.length > $1.length : $0.index < $1.index }).prefix(top) {
             components.rows.append([.int(c.index + 1), .int(c.pipes.count), .real(c.length, digits: 1),
-                                    .text(c.hasOutlet ? c.outlets.prefix(5).joined(separator: ", ") + (c.outlets.count > 5 ? " …" : "") : "none")])
+                                    .list(c.outlets)])
         }
         if r.components.count > top { components.notes.append("\(r.components.count - top) more") }
         var list = SummaryTable(title: "Defects, most severe first", key: "defects",
@@ -147,8 +147,7 @@ struct AuditCommand: ParsableCommand {
         let ordered = r.defects.indices.sorted { rank[r.defects[$0].severity]! != rank[r.defects[$1].severity]! ? rank[r.defects[$0].severity]! < rank[r.defects[$1].severity]! : $0 < $1 }
         for i in ordered.prefix(top) {
             let d = r.defects[i]
-            let ids = d.pipeIds.prefix(3).joined(separator: ",") + (d.pipeIds.count > 3 ? " (+\(d.pipeIds.count - 3))" : "")
-            list.rows.append([.text("D\(i + 1)"), .text(d.type.rawValue), .text(d.severity.rawValue), .text(ids),
+            list.rows.append([.text("D\(i + 1)"), .text(d.type.rawValue), .text(d.severity.rawValue), .list(d.pipeIds),
                               d.value.map { .real($0, digits: 3) } ?? .null, .text(d.unit), .real(d.x, digits: 2), .real(d.y, digits: 2), .text(d.detail)])
         }
         if r.defects.count > top { list.notes.append("\(r.defects.count - top) more in the layer pipe_defects") }

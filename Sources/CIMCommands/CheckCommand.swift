@@ -36,7 +36,8 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .long, help: "Network: buildings and facilities farther than this (m) from every walkable road are off-network.") var maxAccess: Double = NetworkCoverage.defaultMaxAccess
     @Flag(name: .long, help: "Count buildings of unknown use as residential.") var unknownResidential = false
     @Option(name: .long, help: "How many areas the diagnosis lists per indicator.") var top: Int = 10
-    @Option(name: .long, help: "Language of names, grades and warnings in tables: zh or en.") var lang: Language = .zh
+    /// Language of names, grades and warnings in tables: `--lang` of the output options, zh by default here.
+    var lang: Language { output.lang ?? .zh }
     @Option(name: .long, help: "Planned facilities (sites.gpkg[:LAYER], field category): check with them added, in memory, and print the changes; nothing is recorded.") var whatIf: String?
     @OptionGroup var output: OutputOptions
 
@@ -80,7 +81,7 @@ struct CheckCommand: ParsableCommand {
                 let plain = try HealthCheck.run(inputs: inputs, standard: standard, system: system, options: options, diagnosisTop: top, timings: timings)
                 let after = try HealthCheck.run(inputs: planned, standard: standard, system: system, options: options, diagnosisTop: top)
                 for warning in after.warnings { printError("warning: \(warning)") }
-                print(SummaryRenderer.render(CheckWhatIf.tables(plain: plain, whatIf: after, sites: sites.label, language: lang), as: output.resolved), terminator: "")
+                print(SummaryRenderer.render(CheckWhatIf.tables(plain: plain, whatIf: after, sites: sites.label, language: lang), as: output.resolved, language: lang), terminator: "")
             } catch let error as AnalysisError {
                 throw StoreError(error.message, file: store.path, hint: error.hint)
             }
@@ -115,8 +116,8 @@ struct CheckCommand: ParsableCommand {
         let report = CheckReport(result: result, record: record, store: store.path, comparison: comparison, language: lang, timings: stages, top: top)
         switch output.resolved {
         case .json: print(report.json(), terminator: "")
-        case .table: try output.emit(report.tables())
-        case .csv: try output.emit([report.valueTable()])
+        case .table: try output.emit(report.tables(), language: lang)
+        case .csv: try output.emit([report.valueTable()])  // CSV headers stay English unless --lang zh is given
         }
     }
 }

@@ -21,7 +21,7 @@ struct ChecksCommand: ParsableCommand {
         for c in checks {
             table.rows.append([.int(c.id), .int(c.year), .text(c.time), .text(c.metric), .text(c.indicatorFile), .text(c.indicatorHash),
                                c.index.map { .real($0, digits: 2) } ?? .null, .text(c.cimVersion),
-                               .text(c.inputs.map { "\($0.layer) \($0.features) \($0.hash)" }.joined(separator: "; "))])
+                               .list(c.inputs.map { "\($0.layer) \($0.features) \($0.hash)" })])
         }
         if checks.isEmpty { table.notes.append("no check recorded yet: cim check \(store.path) --year YEAR") }
         try output.emit([table])

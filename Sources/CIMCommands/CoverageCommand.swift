@@ -144,14 +144,14 @@ struct CoverageCommand: ParsableCommand {
         for c in r.shortBoards where c.facilities > 0 {
             let category = r.standard.category(c.key)!
             boards.rows.append([.text(c.key), .text(category.nameZh), .text(category.level), .real(category.thresholdMetres, digits: 0),
-                                .text(category.required ? "yes" : "no"), .int(c.facilities), .real(c.buildingRate * 100, digits: 1),
+                                .bool(category.required), .int(c.facilities), .real(c.buildingRate * 100, digits: 1),
                                 .real(c.residentRate * 100, digits: 1), .real(c.residentsOutOfReach, digits: 0)])
         }
         var worst = SummaryTable(title: "Worst \(r.units.isGrid ? "grid cells" : "areas") (most required categories missing)", key: "worst_areas",
                                  headers: ["area", "name", "buildings", "residents", "missing", "missing_categories"])
         for a in r.worstAreas.prefix(top) {
             worst.rows.append([.text(a.id), .text(a.name ?? ""), .int(a.buildings), .real(a.residents, digits: 0), .int(a.missing.count),
-                               .text(a.missing.joined(separator: ", "))])
+                               .list(a.missing)])
         }
         let noFacility = r.shortBoards.filter { $0.facilities == 0 }.map { "\($0.key) (\(r.standard.category($0.key)?.nameZh ?? ""))" }
         var tables = [overview, dataQualityTable(r.buildings.quality, counted: r.buildings.count, categoriesWithoutFacilities: noFacility), boards, worst]

@@ -60,7 +60,7 @@ struct ExplainCommand: ParsableCommand {
         }
         switch output.resolved {
         case .json: print(Self.json(explanation))
-        default: print(SummaryRenderer.render(Self.tables(explanation, store: store.path), as: output.resolved), terminator: "")
+        default: print(SummaryRenderer.render(Self.tables(explanation, store: store.path), as: output.resolved, language: output.language), terminator: "")
         }
     }
 
@@ -89,7 +89,7 @@ struct ExplainCommand: ParsableCommand {
         var overview = SummaryTable(title: "Building \(e.buildingId) (\(e.metric.rawValue))", key: "building", headers: ["measure", "value"])
         overview.rows = [
             [.text("estimated residents"), .real(e.residents, digits: 1)],
-            [.text("complete (every required category in reach)"), .text(e.complete ? "yes" : "no")],
+            [.text("complete (every required category in reach)"), .bool(e.complete)],
             [.text("why not complete"), .text(e.missing.isEmpty ? "—" : e.missing.map(Self.why).joined(separator: "; "))],
             [.text("area"), .text(e.area.map { "\($0.id)\($0.name.map { " \($0)" } ?? "") (\(e.areaKind))" } ?? "outside every area")],
             [.text("area complete"), .text(e.area.map { $0.complete ? "yes" : "no (missing: \($0.missing.joined(separator: ", ")))" } ?? "—")],
@@ -99,10 +99,10 @@ struct ExplainCommand: ParsableCommand {
         var categories = SummaryTable(title: "Nearest facility per category", key: "categories",
                                       headers: ["category", "名称", "required", "facility_id", "facility_name", "distance_m", "threshold_m", "in_reach", "short_by_m"])
         for c in e.categories {
-            categories.rows.append([.text(c.category.key), .text(c.category.nameZh), .text(c.category.required ? "yes" : "no"),
+            categories.rows.append([.text(c.category.key), .text(c.category.nameZh), .bool(c.category.required),
                                     c.facilityId.map { .text($0) } ?? .null, c.facilityName.map { .text($0) } ?? .null,
-                                    c.distance.map { .real($0, digits: 1) } ?? .text("> \(Int(e.cutoff))"), .real(c.category.thresholdMetres, digits: 0),
-                                    .text(c.inReach ? "yes" : "no"), c.shortBy.map { .real($0, digits: 1) } ?? .null])
+                                    c.distance.map { .real($0, digits: 1) } ?? .null, .real(c.category.thresholdMetres, digits: 0),
+                                    .bool(c.inReach), c.shortBy.map { .real($0, digits: 1) } ?? .null])
         }
         return [overview, categories]
     }

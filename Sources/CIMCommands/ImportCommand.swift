@@ -139,7 +139,7 @@ struct ImportCommand: ParsableCommand {
         var table = SummaryTable(title: "Imported into \(store.path) (\(store.crs?.description ?? "no CRS"))", key: "layers",
                                  headers: ["layer", "source", "read", "selected", "imported", "repaired", "rejected", "split", "source_crs", "encoding", "seconds", "features/s"])
         for r in reports {
-            table.rows.append([.text(r.layer), .text(r.sourceLayers.joined(separator: ",")), .int(r.read), .int(r.selected), .int(r.imported),
+            table.rows.append([.text(r.layer), .list(r.sourceLayers), .int(r.read), .int(r.selected), .int(r.imported),
                                .int(r.repaired), .int(r.rejected), .int(r.split), .text(r.sourceCRS), .text(r.encoding), .real(r.seconds, digits: 2),
                                .real(r.seconds > 0 ? Double(r.read) / r.seconds : 0, digits: 0)])
             if r.appendedTo > 0 { table.notes.append("\(r.layer): appended to the \(r.appendedTo) features it had") }

@@ -54,7 +54,7 @@ struct InfoCommand: ParsableCommand {
         if !stale.isEmpty {
             var table = SummaryTable(title: "Stale results: computed before a layer they depend on was imported again (re-run the command)",
                                      key: "stale_results", headers: ["layer", "computed_at", "newer_inputs"])
-            table.rows = stale.map { [.text($0.layer), .text($0.computedAt), .text($0.newerInputs.joined(separator: ", "))] }
+            table.rows = stale.map { [.text($0.layer), .text($0.computedAt), .list($0.newerInputs)] }
             tables.append(table)
         }
         return tables

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CIMAnalysis
 import Foundation
 
 /// How summaries are printed.
@@ -17,6 +18,8 @@ public struct OutputOptions: ParsableArguments {
     public var outDir: String?
     @Flag(name: .long, help: "With --format csv --out-dir: UTF-8 with a byte-order mark, as Excel expects.")
     public var excel = false
+    @Option(name: .long, help: "Language of table titles, headings and CSV headers: en (default; zh for cim check) or zh. JSON keys stay English.")
+    public var lang: Language?
 
     public init() {}
 
@@ -28,15 +31,20 @@ public struct OutputOptions: ParsableArguments {
     /// The format to use: the one asked for, else table (on a terminal or not: tables are readable in logs too).
     public var resolved: OutputFormat { format ?? .table }
 
+    /// The language of tables and CSV: the one asked for, else English.
+    public var language: Language { lang ?? .en }
+
     /// Prints the tables in the resolved format, or writes them one file each under `--out-dir`.
-    func emit(_ tables: [SummaryTable]) throws {
+    /// `language` overrides the default of `--lang` (cim check defaults to zh).
+    func emit(_ tables: [SummaryTable], language defaultLanguage: Language? = nil) throws {
+        let language = lang ?? defaultLanguage ?? .en
         guard resolved == .csv, let outDir else {
-            print(SummaryRenderer.render(tables, as: resolved), terminator: "")
+            print(SummaryRenderer.render(tables, as: resolved, language: language), terminator: "")
             return
         }
         let folder = URL(fileURLWithPath: outDir)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        for table in tables {
+        for table in tables.map({ Localization.translate($0, to: language) }) {
             var text = excel ? "\u{FEFF}" : ""
             text += ([table.headers.map(SummaryRenderer.csvField).joined(separator: ",")]
                 + table.rows.map { $0.map { SummaryRenderer.csvField($0.description) }.joined(separator: ",") }).joined(separator: "\r\n") + "\r\n"

@@ -97,7 +97,7 @@ struct PlanCommand: ParsableCommand {
         }
         timings.lap("write")
         for warning in plan.warnings { printError("warning: \(warning)") }
-        print(SummaryRenderer.render(Self.summary(plan, layer: layer.name, store: store.path, whatIfOut: whatIfOut, timings: timings), as: output.resolved), terminator: "")
+        print(SummaryRenderer.render(Self.summary(plan, layer: layer.name, store: store.path, whatIfOut: whatIfOut, timings: timings), as: output.resolved, language: output.language), terminator: "")
     }
 
     static func summary(_ plan: FacilityPlan, layer: String, store: String, whatIfOut: String?, timings: StageTimings) -> [SummaryTable] {

@@ -1,10 +1,15 @@
 import Foundation
+import CIMAnalysis
 
 /// One cell of a summary table: typed, so JSON keeps numbers as numbers.
 public enum Cell: Encodable, CustomStringConvertible, Sendable {
     case text(String)
     case int(Int)
     case real(Double, digits: Int)
+    /// A yes/no value: "yes"/"no" in tables and CSV, a JSON boolean.
+    case bool(Bool)
+    /// A list of names: comma-separated in tables and CSV, a JSON array.
+    case list([String])
     case null
 
     public var description: String {
@@ -12,6 +17,8 @@ public enum Cell: Encodable, CustomStringConvertible, Sendable {
         case let .text(s): return s
         case let .int(i): return String(i)
         case let .real(d, digits): return d.isFinite ? String(format: "%.\(digits)f", d) : "—"
+        case let .bool(b): return b ? "yes" : "no"
+        case let .list(items): return items.joined(separator: ", ")
         case .null: return ""
         }
     }
@@ -22,6 +29,8 @@ public enum Cell: Encodable, CustomStringConvertible, Sendable {
         case let .text(s): try c.encode(s)
         case let .int(i): try c.encode(i)
         case let .real(d, _): if d.isFinite { try c.encode(d) } else { try c.encodeNil() }
+        case let .bool(b): try c.encode(b)
+        case let .list(items): try c.encode(items)
         case .null: try c.encodeNil()
         }
     }
@@ -45,14 +54,26 @@ public struct SummaryTable: Sendable {
 }
 
 /// Renders summary tables as aligned text, JSON (an object of key → array of row objects) or CSV
-/// (one block per table, headed by `# title`).
+/// (one block per table, headed by `# title`). Tables and CSV show titles and headings in `language`
+/// (through `Localization`); JSON keys are machine keys (`machineKey`) whatever the language.
 public enum SummaryRenderer {
-    public static func render(_ tables: [SummaryTable], as format: OutputFormat) -> String {
+    public static func render(_ tables: [SummaryTable], as format: OutputFormat, language: Language = .en) -> String {
         switch format {
-        case .table: return tables.map(text).joined(separator: "\n")
-        case .csv: return tables.map(csv).joined(separator: "\n")
+        case .table: return tables.map { text(Localization.translate($0, to: language)) }.joined(separator: "\n")
+        case .csv: return tables.map { csv(Localization.translate($0, to: language)) }.joined(separator: "\n")
         case .json: return json(tables)
         }
+    }
+
+    /// The JSON key of a column header: `%` becomes `pct`, `/` becomes `per`, whitespace becomes `_`, and the
+    /// Chinese name column 名称 becomes `name_zh` ("residents_%" → "residents_pct", "features/s" →
+    /// "features_per_s"). Other names (a layer's own field names in `cim query`) are kept as they are.
+    public static func machineKey(_ header: String) -> String {
+        if header == "名称" { return "name_zh" }
+        var key = header.replacingOccurrences(of: "%", with: "_pct").replacingOccurrences(of: "/", with: "_per_")
+        key = key.replacingOccurrences(of: "[\\s_]+", with: "_", options: .regularExpression)
+        key = key.trimmingCharacters(in: CharacterSet(charactersIn: "_"))
+        return key.isEmpty ? header : key
     }
 
     static func displayWidth(_ s: String) -> Int {
@@ -73,7 +94,7 @@ public enum SummaryRenderer {
         let numeric = table.headers.indices.map { i in
             !table.rows.isEmpty && table.rows.allSatisfy { row in
                 if i >= row.count { return true }
-                switch row[i] { case .int, .real, .null: return true; case .text: return false }
+                switch row[i] { case .int, .real, .null: return true; case .text, .bool, .list: return false }
             }
         }
         var out = [table.title, line(table.headers, numeric: numeric), widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ")]
@@ -108,7 +129,7 @@ public enum SummaryRenderer {
             let cells: [Cell]
             func encode(to encoder: Encoder) throws {
                 var c = encoder.container(keyedBy: DynamicKey.self)
-                for (h, cell) in zip(headers, cells) { try c.encode(cell, forKey: DynamicKey(stringValue: h)) }
+                for (h, cell) in zip(headers, cells) { try c.encode(cell, forKey: DynamicKey(stringValue: SummaryRenderer.machineKey(h))) }
             }
         }
         func encode(to encoder: Encoder) throws {

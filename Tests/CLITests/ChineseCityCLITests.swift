@@ -114,7 +114,7 @@ struct ChineseCityCLITests {
         let info = try json(try cim("info", store, "--format", "json").stdout)
         let stale = try #require(info["stale_results"] as? [[String: Any]])
         #expect(Set(stale.compactMap { $0["layer"] as? String }) == ["coverage_buildings", "coverage_areas", "isochrones_kindergarten"])
-        #expect(stale.allSatisfy { ($0["newer_inputs"] as? String)?.contains("facilities") == true })
+        #expect(stale.allSatisfy { ($0["newer_inputs"] as? [String])?.contains("facilities") == true })
 
         // An import that ends empty fails and keeps the layer.
         let empty = folder.appendingPathComponent("empty.csv")

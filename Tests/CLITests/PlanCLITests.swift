@@ -36,7 +36,7 @@ import Testing
         #expect(coverage.status == 0, "\(coverage.stderr)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: store)) == before)
         let kindergarten = try #require(try Self.rows(coverage.stdout, "what_if").first { $0["category"] as? String == "kindergarten" })
-        #expect(abs((kindergarten["what_if_residents_%"] as! Double) - planned) < 0.01)
+        #expect(abs((kindergarten["what_if_residents_pct"] as! Double) - planned) < 0.01)
 
         // A copy of the store with the sites appended to its facilities, checked for real, has the what-if values.
         let copy = folder.appendingPathComponent("copy.gpkg").path

@@ -36,12 +36,12 @@ struct AuditCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "The store (.gpkg).") var store: String
+    @OptionGroup var stores: StoreOptions
     @Option(name: .long, help: "Ends closer than this many metres that do not connect are a near-miss break.") var gapTolerance: Double = 2
     @Option(name: .long, help: "Pipe kinds to audit: storm, sewer, combined, water, other, unknown (no kind) or all.") var kinds: String = "storm,sewer,combined"
     @Option(name: .long, help: "One maximum pipe length in metres (default: by diameter).") var maxLength: Double?
     @Option(name: .long, help: "A pipe node matches a pipe end within this many metres.") var nodeTolerance: Double = 0.01
-    @Option(name: .long, help: "Write the defect layer to this GeoPackage instead of the store.") var out: String?
+    @Option(name: .long, help: "Write the defect layer to this store (.gpkg or postgresql://…) instead of the store.") var out: String?
     @Option(name: .long, help: "How many defects and components to list.") var top: Int = 20
     @OptionGroup var output: OutputOptions
 
@@ -55,37 +55,19 @@ struct AuditCommand: ParsableCommand {
 
     func run() throws {
         let kinds = try PipeKinds.parse(self.kinds)
-        let store = try openStore(self.store, update: out == nil)
-        if let out { try checkResultTarget(out, for: store) }
-        guard store.hasLayer("pipes") else {
-            throw StoreError("the store has no pipes layer", file: store.address,
-                             hint: "import one: cim import \(store.address) pipes FILE --map kind=FIELD --map diameter_mm=FIELD")
-        }
-        var timings = StageTimings()
-        let pipes = try store.snapshot("pipes", fields: GapsCommand.existing(store, "pipes", ["id", "kind", "diameter_mm", "up_invert", "down_invert"]))
-        if pipes.count == 0 {
-            throw StoreError("the pipes layer is empty", file: store.address, layer: "pipes",
-                             hint: "import pipes: cim import \(store.address) pipes FILE --map kind=FIELD --map diameter_mm=FIELD")
-        }
-        let nodes = store.hasLayer("pipe_nodes") ? try store.snapshot("pipe_nodes", fields: GapsCommand.existing(store, "pipe_nodes", ["id", "kind", "ground_z", "invert_z"])) : nil
-        timings.lap("load")
+        var run = try AnalysisRun(stores, out: out, requires: [.pipes], nonEmpty: ["pipes"])
+        let pipes = try run.load("pipes", fields: ["id", "kind", "diameter_mm", "up_invert", "down_invert"])
+        let nodes = try run.loadIfPresent("pipe_nodes", fields: ["id", "kind", "ground_z", "invert_z"])
+        run.lap("load")
         let options = AuditOptions(kinds: kinds, gapTolerance: gapTolerance, nodeTolerance: nodeTolerance, maxLength: maxLength)
         let progress = StageProgress()
-        let result: AuditResult
-        do {
-            result = try PipeAudit.run(pipes: pipes, nodes: nodes, options: options, timings: &timings) { progress.update($0, $1, $2) }
-        } catch let error as AnalysisError {
-            progress.finish()
-            throw StoreError(error.message, file: store.address, hint: error.hint)
+        let result = try AnalysisRun.analyse(run.store.address) {
+            try PipeAudit.run(pipes: pipes, nodes: nodes, options: options, timings: &run.timings) { progress.update($0, $1, $2) }
         }
         progress.finish()
-        let layer = result.defectLayer()
-        let target = try out.map { try openResultTarget($0, for: store) } ?? store
-        try target.writeLayer(layer, provenance: LayerProvenance(source: "cim audit --kinds \(kinds) --gap-tolerance \(gapTolerance)"))
-        try QGISMetadata.audit(target)
-        timings.lap("write")
+        let target = try run.write([result.defectLayer()], source: "cim audit --kinds \(kinds) --gap-tolerance \(gapTolerance)") { try QGISMetadata.audit($0) }
         for warning in result.warnings { printError("warning: \(warning)") }
-        try output.emit(Self.summary(result, timings: timings, target: target.address, top: top))
+        try output.emit(Self.summary(result, timings: run.timings, target: target?.address ?? "", top: top))
     }
 
     static let descriptions: [DefectType: String] = [

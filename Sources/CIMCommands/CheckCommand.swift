@@ -25,7 +25,7 @@ struct CheckCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "The store (.gpkg).") var store: String
+    @OptionGroup var stores: StoreOptions
     @Option(name: .long, help: "The check year (e.g. 2025): the time point of the indicators and the year of 'new' buildings.") var year: Int
     @Option(name: .long, help: "An indicator file (default: the shipped Data/indicators/city-health-check.json).") var indicators: String?
     @Option(name: .long, help: "A standard file for thresholds and residents (default: the shipped GB 50180-2018 file).") var standard: String?
@@ -58,7 +58,7 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let standard = try self.standard.map { try Standard.load(URL(fileURLWithPath: $0)) } ?? Standard.shipped()
         let system = try self.indicators.map { try IndicatorSystem.load(URL(fileURLWithPath: $0), standard: standard) } ?? IndicatorSystem.shipped(standard: standard)
-        let store = try openStore(self.store, update: whatIf == nil)
+        let store = try stores.open(update: whatIf == nil)
         guard store.hasLayer("buildings") else {
             throw StoreError("the store has no buildings layer", file: store.address, hint: "import one: cim import \(store.address) buildings FILE")
         }

@@ -10,11 +10,11 @@ struct ChecksCommand: ParsableCommand {
         discussion: "Each row is one `cim check` run; its values are in cim_check_values (check_id). Use a year with `cim check --baseline YEAR`."
     )
 
-    @Argument(help: "The store (.gpkg).") var store: String
+    @OptionGroup var stores: StoreOptions
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let store = try openStore(self.store)
+        let store = try stores.open()
         let checks = try store.checkRecords()
         var table = SummaryTable(title: "Health checks recorded in \(store.address)", key: "checks",
                                  headers: ["check_id", "year", "time", "metric", "indicator_file", "indicator_hash", "health_index", "cim_version", "inputs"])

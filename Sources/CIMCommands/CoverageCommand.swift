@@ -19,7 +19,7 @@ struct CoverageCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "The store (.gpkg).") var store: String
+    @OptionGroup var stores: StoreOptions
     @Option(name: .long, help: "A standard file (default: the shipped GB 50180-2018 file).") var standard: String?
     @Option(name: .long, help: "Distance metric: euclidean (straight line) or network (along walkable roads).") var metric: DistanceMetric = .euclidean
     @Option(name: .long, help: "Network: merge road vertices closer than this (m), for roads that are not noded.") var snapTolerance: Double = 0
@@ -28,7 +28,7 @@ struct CoverageCommand: ParsableCommand {
     @Option(name: .long, help: "Grid cell size in metres when the store has no areas of that kind.") var grid: Double = 500
     @Option(name: .long, help: "Search cutoff in metres (default: the standard's, 2000 m).") var cutoff: Double?
     @Flag(name: .long, help: "Count buildings of unknown use as residential.") var unknownResidential = false
-    @Option(name: .long, help: "Write the result layers to this GeoPackage instead of the store.") var out: String?
+    @Option(name: .long, help: "Write the result layers to this store (.gpkg or postgresql://…) instead of the store.") var out: String?
     @Option(name: .long, help: "How many worst areas to list.") var top: Int = 10
     @Option(name: .long, help: "Planned facilities (sites.gpkg[:LAYER], field category): coverage with them added, in memory; prints the changes. The store is not changed (layers go to --out only).") var whatIf: String?
     @OptionGroup var output: OutputOptions
@@ -45,24 +45,17 @@ struct CoverageCommand: ParsableCommand {
 
     func run() throws {
         let standard = try self.standard.map { try Standard.load(URL(fileURLWithPath: $0)) } ?? Standard.shipped()
-        let store = try openStore(self.store, update: out == nil && whatIf == nil)
-        if let out { try checkResultTarget(out, for: store) }
-        for layer in ["buildings", "facilities"] where !store.hasLayer(layer) {
-            throw StoreError("the store has no \(layer) layer", file: store.address, hint: "import one: cim import \(store.address) \(layer) FILE")
-        }
-        if metric == .network && !store.hasLayer("roads") {
-            throw StoreError("--metric network needs a roads layer", file: store.address, hint: "import one: cim import \(store.address) roads FILE")
-        }
-        var timings = StageTimings()
-        let buildings = try store.snapshot("buildings", fields: GapsCommand.existing(store, "buildings", ["id", "floors", "height", "use", "residents", "households"]))
-        let facilities = try store.snapshot("facilities", fields: ["category"])
-        let areaTable = store.hasLayer("areas") ? try store.snapshot("areas", fields: ["id", "kind", "name"]) : nil
-        if buildings.count == 0 { throw StoreError("the buildings layer is empty", file: store.address, layer: "buildings") }
-        timings.lap("load")
+        var run = try AnalysisRun(stores, out: out, writes: whatIf == nil,
+                                  requires: [.buildings, .facilities] + (metric == .network ? [.roads] : []), nonEmpty: ["buildings"])
+        let store = run.store
+        let buildings = try run.load("buildings", fields: ["id", "floors", "height", "use", "residents", "households"])
+        let facilities = try run.load("facilities", fields: ["category"], required: ["category"])
+        let areaTable = try run.loadIfPresent("areas", fields: ["id", "kind", "name"])
+        run.lap("load")
         let progress = ProgressReporter("coverage search (categories)", total: standard.categories.count)
         let options = CoverageOptions(cutoff: cutoff, unknownIsResidential: unknownResidential, areaKind: areas, gridSize: grid)
-        let roads = metric == .network ? try store.snapshot("roads", fields: ["walkable"]) : nil
-        if metric == .network { timings.lap("load roads") }
+        let roads = metric == .network ? try run.load("roads", fields: ["walkable"], required: ["walkable"]) : nil
+        if metric == .network { run.lap("load roads") }
         func coverage(_ facilities: FeatureTable, timings: inout StageTimings) throws -> CoverageResult {
             switch metric {
             case .euclidean:
@@ -82,26 +75,18 @@ struct CoverageCommand: ParsableCommand {
             sitesLabel = sites.label
             var unused = StageTimings()
             plain = try coverage(facilities, timings: &unused)
-            result = try coverage(try sites.facilities(adding: facilities, store: store, standard: standard), timings: &timings)
+            result = try coverage(try sites.facilities(adding: facilities, store: store, standard: standard), timings: &run.timings)
         } else {
-            result = try coverage(facilities, timings: &timings)
+            result = try coverage(facilities, timings: &run.timings)
         }
         progress.finish()
-        // --what-if never writes into the store: its layers go to --out only.
-        let target = try out.map { try openResultTarget($0, for: store) } ?? (whatIf == nil ? store : nil)
-        if let target {
-            let provenance = LayerProvenance(source: "cim coverage --metric \(metric.rawValue) (\(standard.name))\(whatIf.map { " --what-if \($0)" } ?? "")")
-            // Both layers in one transaction: either both land or neither.
-            let writer = ProgressReporter("writing coverage_buildings, coverage_areas", total: result.buildings.count)
-            try target.writeLayers([result.buildingLayer(footprints: buildings), result.areaLayer()], provenance: provenance) { name, count in
-                if name == "coverage_buildings" { writer.update(count) }
-            }
-            writer.finish()
-            try QGISMetadata.coverage(target, standard: standard)
-            timings.lap("write")
+        // --what-if never writes into the store: its layers go to --out only. Both layers in one transaction.
+        let target = try run.write([result.buildingLayer(footprints: buildings), result.areaLayer()],
+                                   source: "cim coverage --metric \(metric.rawValue) (\(standard.name))\(whatIf.map { " --what-if \($0)" } ?? "")") {
+            try QGISMetadata.coverage($0, standard: standard)
         }
         for warning in result.warnings { printError("warning: \(warning)") }
-        var tables = Self.summary(result, timings: timings, target: target?.address ?? "(not written: --what-if without --out)", top: top)
+        var tables = Self.summary(result, timings: run.timings, target: target?.address ?? "(not written: --what-if without --out)", top: top)
         if let plain { tables.insert(Self.whatIfTable(plain: plain, whatIf: result, sites: sitesLabel), at: 0) }
         try output.emit(tables)
     }

@@ -15,7 +15,7 @@ struct ExplainCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "The store (.gpkg).") var store: String
+    @OptionGroup var stores: StoreOptions
     @Argument(help: "The building's id (field id of the buildings layer).") var buildingId: String
     @Option(name: .long, help: "Distance metric: euclidean (straight line) or network (along walkable roads).") var metric: DistanceMetric = .euclidean
     @Option(name: .long, help: "The areas kind the building's area is of (community, district …).") var areas: String = "community"
@@ -35,7 +35,7 @@ struct ExplainCommand: ParsableCommand {
 
     func run() throws {
         let standard = try self.standard.map { try Standard.load(URL(fileURLWithPath: $0)) } ?? Standard.shipped()
-        let store = try openStore(self.store, update: metric == .network)
+        let store = try stores.open(update: metric == .network)
         for layer in ["buildings", "facilities"] where !store.hasLayer(layer) {
             throw StoreError("the store has no \(layer) layer", file: store.address, hint: "import one: cim import \(store.address) \(layer) FILE")
         }

@@ -8,13 +8,13 @@ struct ExportCommand: ParsableCommand {
         abstract: "Export a layer; the format comes from OUT's extension: .gpkg, .geojson, .shp, .fgb, .csv (geometry as WKT), .xlsx (attributes), .city.json (CityJSON 2.0, LoD1 blocks of a building layer)."
     )
 
-    @Argument(help: "The store (.gpkg).") var store: String
+    @OptionGroup var stores: StoreOptions
     @Argument(help: "The layer.") var layer: String
     @Argument(help: "The output file.") var out: String
     @OptionGroup var filter: ExportFilterOptions
 
     func run() throws {
-        let store = try openStore(self.store)
+        let store = try stores.open()
         if CityJSONWriter.isCityJSONOutput(out) {
             try store.requireBuildingLayer(layer)
             guard filter.isEmpty else { throw ValidationError("--where, --fields, --t-srs and --lonlat are not available for CityJSON export") }

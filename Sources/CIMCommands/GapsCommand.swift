@@ -26,7 +26,7 @@ struct GapsCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "The store (.gpkg).") var store: String
+    @OptionGroup var stores: StoreOptions
     @Option(name: .long, help: "Pipe kinds that serve buildings: storm, sewer, combined, water, other, unknown (no kind) or all.") var kinds: String = "sewer,combined"
     @Option(name: .long, help: "Service radius in metres: farther buildings are unserved.") var radius: Double = GapsOptions.defaultRadius
     @Option(name: .long, help: "Unserved buildings within this many metres of each other form one zone.") var merge: Double = GapsOptions.defaultMerge
@@ -34,7 +34,7 @@ struct GapsCommand: ParsableCommand {
     @Option(name: .long, help: "The areas kind zones are reported by.") var districts: String = "district"
     @Flag(name: .long, help: "Count buildings of unknown use as residential.") var unknownResidential = false
     @Option(name: .long, help: "A standard file for floor height and floor area per resident (default: the shipped one).") var standard: String?
-    @Option(name: .long, help: "Write the result layers to this GeoPackage instead of the store.") var out: String?
+    @Option(name: .long, help: "Write the result layers to this store (.gpkg or postgresql://…) instead of the store.") var out: String?
     @Option(name: .long, help: "How many of the largest zones to list.") var top: Int = 10
     @OptionGroup var output: OutputOptions
 
@@ -49,50 +49,25 @@ struct GapsCommand: ParsableCommand {
     func run() throws {
         let kinds = try PipeKinds.parse(self.kinds)
         let standard = try self.standard.map { try Standard.load(URL(fileURLWithPath: $0)) } ?? Standard.shipped()
-        let store = try openStore(self.store, update: out == nil)
-        if let out { try checkResultTarget(out, for: store) }
-        for layer in ["buildings", "pipes"] where !store.hasLayer(layer) {
-            let example = layer == "pipes" ? "cim import \(store.address) pipes FILE --map kind=FIELD --map diameter_mm=FIELD" : "cim import \(store.address) buildings FILE"
-            throw StoreError("the store has no \(layer) layer", file: store.address, hint: "import one: \(example)")
-        }
-        var timings = StageTimings()
-        let buildings = try store.snapshot("buildings", fields: Self.existing(store, "buildings", ["id", "floors", "height", "use", "residents", "households"]))
-        let pipes = try store.snapshot("pipes", fields: Self.existing(store, "pipes", ["id", "kind", "diameter_mm", "up_invert", "down_invert"]))
-        let areas = store.hasLayer("areas") ? try store.snapshot("areas", fields: Self.existing(store, "areas", ["id", "kind", "name"])) : nil
-        if buildings.count == 0 { throw StoreError("the buildings layer is empty", file: store.address, layer: "buildings") }
-        if pipes.count == 0 {
-            throw StoreError("the pipes layer is empty", file: store.address, layer: "pipes",
-                             hint: "import pipes: cim import \(store.address) pipes FILE --map kind=FIELD --map diameter_mm=FIELD")
-        }
-        timings.lap("load")
+        var run = try AnalysisRun(stores, out: out, requires: [.buildings, .pipes], nonEmpty: ["buildings", "pipes"])
+        let buildings = try run.load("buildings", fields: ["id", "floors", "height", "use", "residents", "households"])
+        let pipes = try run.load("pipes", fields: ["id", "kind", "diameter_mm", "up_invert", "down_invert"])
+        let areas = try run.loadIfPresent("areas", fields: ["id", "kind", "name"])
+        run.lap("load")
         let options = GapsOptions(kinds: kinds, radius: radius, merge: merge, builtUpKind: within, districtKind: districts,
                                   unknownIsResidential: unknownResidential)
         let progress = StageProgress()
-        let result: GapsResult
-        do {
-            result = try PipeGaps.run(buildings: buildings, pipes: pipes, areas: areas, standard: standard, options: options, timings: &timings) {
+        let result = try AnalysisRun.analyse(run.store.address) {
+            try PipeGaps.run(buildings: buildings, pipes: pipes, areas: areas, standard: standard, options: options, timings: &run.timings) {
                 progress.update($0, $1, $2)
             }
-        } catch let error as AnalysisError {
-            progress.finish()
-            throw StoreError(error.message, file: store.address, hint: error.hint)
         }
         progress.finish()
-        let layers = [result.serviceLayer(), result.zoneLayer(), result.blankAreaLayer()]
-        let target = try out.map { try openResultTarget($0, for: store) } ?? store
-        let provenance = LayerProvenance(source: "cim gaps --kinds \(kinds) --radius \(radius) --merge \(merge)")
         // All three layers in one transaction: either all land or none.
-        let writer = ProgressReporter("writing pipe_service, blank_zones, blank_areas", total: layers.map(\.count).reduce(0, +))
-        var written: [String: Int] = [:]
-        try target.writeLayers(layers, provenance: provenance) { name, count in
-            written[name] = count
-            writer.update(written.values.reduce(0, +))
-        }
-        writer.finish()
-        try QGISMetadata.gaps(target)
-        timings.lap("write")
+        let target = try run.write([result.serviceLayer(), result.zoneLayer(), result.blankAreaLayer()],
+                                   source: "cim gaps --kinds \(kinds) --radius \(radius) --merge \(merge)") { try QGISMetadata.gaps($0) }
         for warning in result.warnings { printError("warning: \(warning)") }
-        try output.emit(Self.summary(result, timings: timings, target: target.address, top: top))
+        try output.emit(Self.summary(result, timings: run.timings, target: target?.address ?? "", top: top))
     }
 
     /// The wanted fields that the layer has (foreign GeoPackages may lack some).

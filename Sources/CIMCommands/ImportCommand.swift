@@ -25,7 +25,7 @@ struct ImportCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "The store (a .gpkg file; created when missing).") var store: String
+    @OptionGroup var stores: StoreOptions
     @Argument(help: "The bundle layer to fill, or `all` with an OSM source.") var layer: String
     @Argument(help: "The source file.") var source: String
     @Option(name: .long, help: "The source layer (default: the only one, or the one named like LAYER).") var sourceLayer: String?
@@ -95,14 +95,14 @@ struct ImportCommand: ParsableCommand {
             let reading = ProgressReporter("reading \(source)")
             let buildings = try CityJSONReader.readBuildings(source, sourceCRS: sourceCRS, fieldMap: fieldMap, values: valueMapping) { reading.update($0) }
             reading.finish()
-            let store = try openOrCreateStore(self.store, crs: storeCRS)
+            let store = try openOrCreateStore(stores.store, crs: storeCRS)
             let report = try store.importCityJSON(buildings, options: ImportOptions(layer: layer, source: source, fieldMap: fieldMap, values: valueMapping,
                                                                                     sourceCRS: sourceCRS, storeCRS: storeCRS))
             for warning in report.warnings { printError("warning: \(report.layer): \(warning)") }
             try output.emit(Self.summary([report], store: store))
             return
         }
-        let store = try openOrCreateStore(self.store, crs: storeCRS)
+        let store = try openOrCreateStore(stores.store, crs: storeCRS)
         var reporter: ProgressReporter?
         var currentLabel = ""
         let progress: (String, Int) -> Void = { label, count in

@@ -9,11 +9,11 @@ struct InfoCommand: ParsableCommand {
         abstract: "Describe a store: layers, feature counts, CRS, extent, attribute completeness and provenance."
     )
 
-    @Argument(help: "The store (.gpkg).") var store: String
+    @OptionGroup var stores: StoreOptions
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let store = try openStore(self.store)
+        let store = try stores.open()
         try output.emit(try Self.summary(store))
     }
 

@@ -23,7 +23,7 @@ struct PlanCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "The store (.gpkg).") var store: String
+    @OptionGroup var stores: StoreOptions
     @Option(name: .long, help: "The category to site (a key, e.g. kindergarten, or its Chinese name, e.g. 幼儿园).") var category: String
     @Option(name: .long, help: "How many sites to add.") var add: Int
     @Option(name: .long, help: "A layer of the store with the candidate sites.") var candidates: String?
@@ -54,7 +54,7 @@ struct PlanCommand: ParsableCommand {
     func run() throws {
         let standard = try self.standard.map { try Standard.load(URL(fileURLWithPath: $0)) } ?? Standard.shipped()
         let key = try standard.categoryKey(named: category)
-        let store = try openStore(self.store, update: true)
+        let store = try stores.open(update: true)
         guard store.hasLayer("buildings") else {
             throw StoreError("the store has no buildings layer", file: store.address, hint: "import one: cim import \(store.address) buildings FILE")
         }

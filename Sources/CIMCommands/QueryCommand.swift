@@ -16,7 +16,7 @@ struct QueryCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "The store (.gpkg).") var store: String
+    @OptionGroup var stores: StoreOptions
     @Argument(help: "The layer.") var layer: String
     @Option(name: .long, help: "Window minx,miny,maxx,maxy.") var bbox: String?
     @Option(name: .long, help: "A point x,y; use with --within.") var near: String?
@@ -34,7 +34,7 @@ struct QueryCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try openStore(self.store)
+        let store = try stores.open()
         var query = LayerQuery(limit: limit)
         var transform: CoordinateTransform?
         // GCJ-02 / BD-09 (Chinese web maps) are undone to WGS 84 first, then PROJ takes them on.

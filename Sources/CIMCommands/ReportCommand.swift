@@ -18,7 +18,7 @@ struct ReportCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "The store (.gpkg).") var store: String
+    @OptionGroup var stores: StoreOptions
     @Option(name: .long, help: "Language of the report: zh (default) or en.") var lang: Language = .zh
     @Option(name: .long, help: "The check year (default: the year of the latest stored check).") var year: Int?
     @Option(name: .long, help: "Compare with the latest stored check of this year.") var baseline: Int?
@@ -38,8 +38,7 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         let standard = try self.standard.map { try Standard.load(URL(fileURLWithPath: $0)) } ?? Standard.shipped()
         let system = try self.indicators.map { try IndicatorSystem.load(URL(fileURLWithPath: $0), standard: standard) } ?? IndicatorSystem.shipped(standard: standard)
-        guard FileManager.default.fileExists(atPath: store) else { throw StoreError("the store does not exist", file: store) }
-        let store = try openStore(self.store)
+        let store = try stores.open()
         guard store.hasLayer("buildings") else {
             throw StoreError("the store has no buildings layer", file: store.address, hint: "import one: cim import \(store.address) buildings FILE")
         }

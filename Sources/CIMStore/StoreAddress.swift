@@ -129,6 +129,21 @@ public struct PostGISAddress: Sendable, Equatable {
         return "postgresql://\(user)\(host)\(port)/\(parameters["dbname"] ?? "")?schema=\(schema)"
     }
 
+    /// The address as a `postgresql://` URL that ``StoreAddress`` parses back to this one (password
+    /// included when there is one: for handing to child processes, not for messages).
+    public var url: String {
+        var components = URLComponents()
+        components.scheme = "postgresql"
+        components.host = parameters["host"] ?? "localhost"
+        components.port = parameters["port"].flatMap { Int($0) }
+        components.user = parameters["user"]
+        components.password = parameters["password"]
+        components.path = "/" + (parameters["dbname"] ?? "")
+        let extra = parameters.filter { !["host", "port", "user", "password", "dbname"].contains($0.key) }.sorted { $0.key < $1.key }
+        components.queryItems = [URLQueryItem(name: "schema", value: schema)] + extra.map { URLQueryItem(name: $0.key, value: $0.value) }
+        return components.string ?? display
+    }
+
     /// The same database, another schema (one city each).
     public func withSchema(_ schema: String) -> PostGISAddress {
         PostGISAddress(parameters: parameters, schema: schema)

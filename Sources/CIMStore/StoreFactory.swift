@@ -9,7 +9,7 @@ public func openStore(_ address: String, update: Bool = false) throws -> any Lay
     switch try StoreAddress(address) {
     case let .geoPackage(path):
         guard FileManager.default.fileExists(atPath: path) else {
-            throw StoreError("no such store", file: path, hint: "import a layer first: cim import \(path) LAYER FILE")
+            throw StoreError("the store does not exist", file: path, hint: "import a layer first: cim import \(path) LAYER FILE")
         }
         return try GeoPackageStore.open(path, update: update)
     case let .postGIS(database):

@@ -20,13 +20,15 @@ let package = Package(
         .systemLibrary(name: "CGDAL", path: "Sources/CGDAL", pkgConfig: "gdal", providers: [.apt(["libgdal-dev"])]),
         // SQLite, for bulk inserts into GeoPackage tables on GDAL's own connection.
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // libpq, PostgreSQL's client library: the PostGIS store (COPY BINARY in and out, synchronous).
+        .systemLibrary(name: "CPostgres", path: "Sources/CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
         // Swift wrappers over GEOS and PROJ. No C type escapes this module.
         .target(name: "CIMGeometry", dependencies: ["CGEOS", "CPROJ", "CIMIndex"]),
         // Pure-Swift packed R-tree over flat envelope arrays (and the Envelope type every module shares).
         .target(name: "CIMIndex"),
         // The spatial database: GeoPackage through GDAL/OGR, import, snapshots.
-        .target(name: "CIMStore", dependencies: ["CIMGeometry", "CIMIndex", "CGDAL", "CSQLite"]),
+        .target(name: "CIMStore", dependencies: ["CIMGeometry", "CIMIndex", "CGDAL", "CSQLite", "CPostgres"]),
         // Walk graph, snapping, bounded multi-source Dijkstra.
         .target(name: "CIMNetwork", dependencies: ["CIMGeometry", "CIMIndex", "CIMStore"]),
         // Analyses on snapshots: coverage, complete communities, drainage, indicators.
@@ -46,7 +48,7 @@ let package = Package(
         .target(name: "CIMTestSupport", path: "Tests/CIMTestSupport"),
         .testTarget(name: "CIMGeometryTests", dependencies: ["CIMGeometry", "CIMTestSupport"]),
         .testTarget(name: "CIMIndexTests", dependencies: ["CIMIndex", "CIMTestSupport"]),
-        .testTarget(name: "CIMStoreTests", dependencies: ["CIMStore", "CIMGeometry"]),
+        .testTarget(name: "CIMStoreTests", dependencies: ["CIMStore", "CIMGeometry", "CIMTestSupport"]),
         .testTarget(name: "CIMAnalysisTests", dependencies: ["CIMAnalysis", "CIMStore", "CIMGeometry", "CIMIndex", "CIMTestSupport"]),
         .testTarget(name: "CIMGenerateTests", dependencies: ["CIMGenerate", "CIMStore", "CIMGeometry", "CIMAnalysis"]),
         .testTarget(name: "CIMReportTests", dependencies: ["CIMReport", "CIMAnalysis", "CIMStore", "CIMGeometry", "CIMIndex", "CIMTestSupport"]),

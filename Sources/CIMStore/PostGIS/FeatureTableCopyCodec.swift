@@ -1,4 +1,5 @@
 import CIMGeometry
+import CIMTables
 import Foundation
 
 /// A ``FeatureTable`` in PostgreSQL's binary COPY format, both ways.

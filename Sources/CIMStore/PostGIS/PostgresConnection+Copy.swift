@@ -30,12 +30,12 @@ extension PostgresConnection {
         try finishCommand(what: what, layer: layer)
     }
 
-    /// Runs `COPY (…) TO STDOUT (FORMAT binary)` (`sql`, with `parameters` bound) and calls `row` with each
+    /// Runs `COPY (…) TO STDOUT (FORMAT binary)` (`sql`; COPY takes no bound parameters, so the query holds
+    /// only quoted identifiers) and calls `row` with each
     /// row as it streams in (`PQgetCopyData`, one buffer per server message, freed with `PQfreemem`). Rows
     /// are decoded in place: `row` must not keep the ``PostgresCopyRow`` beyond the call.
-    func copyOut(_ sql: String, _ parameters: [String?] = [], what: String = "cannot read", layer: String? = nil,
-                 _ row: (PostgresCopyRow) throws -> Void) throws {
-        let start = try executeForCopy(sql, parameters)
+    func copyOut(_ sql: String, what: String = "cannot read", layer: String? = nil, _ row: (PostgresCopyRow) throws -> Void) throws {
+        let start = PostgresResult(PQexec(handle, sql))
         try check(start, expecting: [PGRES_COPY_OUT], what: what, layer: layer)
         var parser = PostgresCopyParser()
         var failure: Error?
@@ -63,14 +63,6 @@ extension PostgresConnection {
         guard parser.ended else {
             throw StoreError("\(what): the server's COPY data ended early", file: display, layer: layer)
         }
-    }
-
-    /// `PQexecParams` of a COPY statement with text parameters.
-    private func executeForCopy(_ sql: String, _ parameters: [String?]) throws -> PostgresResult {
-        let copies: [UnsafeMutablePointer<CChar>?] = parameters.map { $0.flatMap { strdup($0) } }
-        defer { copies.forEach { free($0) } }
-        let pointers = copies.map { $0.map { UnsafePointer($0) } }
-        return PostgresResult(PQexecParams(handle, sql, Int32(parameters.count), nil, pointers, nil, nil, 0))
     }
 
     /// Reads the results after a COPY (`PQgetResult` until nil) and throws the first failure.

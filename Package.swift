@@ -56,7 +56,7 @@ let package = Package(
         .testTarget(name: "CIMAnalysisTests", dependencies: ["CIMAnalysis", "CIMStore", "CIMGeometry", "CIMIndex", "CIMTestSupport"]),
         .testTarget(name: "CIMGenerateTests", dependencies: ["CIMGenerate", "CIMStore", "CIMGeometry", "CIMAnalysis"]),
         .testTarget(name: "CIMReportTests", dependencies: ["CIMReport", "CIMAnalysis", "CIMStore", "CIMGeometry", "CIMIndex", "CIMTestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["cim", "CSQLite"]),
+        .testTarget(name: "CLITests", dependencies: ["cim", "CSQLite", "CIMStore"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -47,7 +47,7 @@ extension PostGISStore {
         if let near = query.near, let d = query.within {
             clauses.append("\(g) && \(box(Envelope(minX: near.x - d, minY: near.y - d, maxX: near.x + d, maxY: near.y + d)))")
         }
-        clauses.append("\(g) IS NOT NULL")
+        if clauses.isEmpty { clauses.append("true") }
         let key = try keyColumn(layerName).map(PostgresConnection.quoted) ?? "ctid"
         var sql = "SELECT \(key == "ctid" ? "0" : key + "::int8"), encode(ST_AsEWKB(\(g)), 'hex')"
         sql += specs.map { spec in ", " + Self.readExpression(PostgresConnection.quoted(spec.name), type: all.first { $0.name == spec.name }?.type ?? "") + "::text" }.joined()
@@ -65,7 +65,13 @@ extension PostGISStore {
             let fid = result.integer(row: r, column: 0) ?? 0
             var single = GeometryColumn()
             do {
-                try single.appendWKB(Self.bytes(hex: result.text(row: r, column: 1) ?? ""))
+                if let hex = result.text(row: r, column: 1) {
+                    try single.appendWKB(Self.bytes(hex: hex))
+                } else {
+                    // A null geometry, as the GeoPackage store reads one (an empty collection).
+                    single.beginFeature(.geometryCollection)
+                    single.endFeature()
+                }
             } catch {
                 throw StoreError("bad geometry: \(error)", file: address, layer: layerName, feature: "fid \(fid)")
             }

@@ -42,6 +42,8 @@ final class PostgresConnection {
             throw StoreError("cannot connect to \(display): \(reason)", file: display,
                              hint: "is the server running (Scripts/postgis.sh start for the private one) and the address right?")
         }
+        // The server's notices ("table … does not exist, skipping") are not for users (`PQsetNoticeProcessor`).
+        PQsetNoticeProcessor(connection, { _, _ in }, nil)
         try execute("SELECT set_config('lock_timeout', $1, false)", ["\(Self.lockTimeoutMilliseconds)ms"], what: "cannot configure the session")
     }
 

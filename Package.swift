@@ -20,6 +20,8 @@ let package = Package(
         .systemLibrary(name: "CGDAL", path: "Sources/CGDAL", pkgConfig: "gdal", providers: [.apt(["libgdal-dev"])]),
         // SQLite, for bulk inserts into GeoPackage tables on GDAL's own connection.
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // libpq, PostgreSQL's client library: the PostGIS store (COPY BINARY in and out, synchronous).
+        .systemLibrary(name: "CPostgres", path: "Sources/CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
         // Swift wrappers over GEOS and PROJ. No C type escapes this module.
         .target(name: "CIMGeometry", dependencies: ["CGEOS", "CPROJ", "CIMIndex"]),
@@ -30,7 +32,7 @@ let package = Package(
         .target(name: "CIMTables", dependencies: ["CIMGeometry", "CIMIndex"]),
         // The stores: the LayerStore protocol, GeoPackage through GDAL/OGR and SQLite, PostGIS through libpq;
         // import, snapshots, writes, export.
-        .target(name: "CIMStore", dependencies: ["CIMGeometry", "CIMIndex", "CIMTables", "CGDAL", "CSQLite"]),
+        .target(name: "CIMStore", dependencies: ["CIMGeometry", "CIMIndex", "CIMTables", "CGDAL", "CSQLite", "CPostgres"]),
         // Walk graph, snapping, bounded multi-source Dijkstra.
         .target(name: "CIMNetwork", dependencies: ["CIMGeometry", "CIMIndex", "CIMTables"]),
         // Analyses on snapshots: coverage, complete communities, drainage, indicators.
@@ -50,11 +52,11 @@ let package = Package(
         .target(name: "CIMTestSupport", path: "Tests/CIMTestSupport"),
         .testTarget(name: "CIMGeometryTests", dependencies: ["CIMGeometry", "CIMTestSupport"]),
         .testTarget(name: "CIMIndexTests", dependencies: ["CIMIndex", "CIMTestSupport"]),
-        .testTarget(name: "CIMStoreTests", dependencies: ["CIMStore", "CIMGeometry"]),
+        .testTarget(name: "CIMStoreTests", dependencies: ["CIMStore", "CIMGeometry", "CIMTestSupport"]),
         .testTarget(name: "CIMAnalysisTests", dependencies: ["CIMAnalysis", "CIMStore", "CIMGeometry", "CIMIndex", "CIMTestSupport"]),
         .testTarget(name: "CIMGenerateTests", dependencies: ["CIMGenerate", "CIMStore", "CIMGeometry", "CIMAnalysis"]),
         .testTarget(name: "CIMReportTests", dependencies: ["CIMReport", "CIMAnalysis", "CIMStore", "CIMGeometry", "CIMIndex", "CIMTestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["cim", "CSQLite"]),
+        .testTarget(name: "CLITests", dependencies: ["cim", "CSQLite", "CIMStore"]),
     ],
     swiftLanguageModes: [.v5]
 )

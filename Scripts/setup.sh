@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Installs what cim needs on a fresh Debian machine (idempotent): pkg-config, GEOS, PROJ, GDAL
-# (libraries and command-line tools, which the tests use to cross-check), SQLite.
+# (libraries and command-line tools, which the tests use to cross-check), SQLite, and PostgreSQL 15 with
+# PostGIS 3 and libpq (the PostGIS store's client library; Scripts/postgis.sh runs a private server for the
+# demo and the tests).
 # `Scripts/setup.sh browser` also installs Debian's chromium and a CJK font (WenQuanYi Micro Hei), which the
 # browser test of the report (Scripts/report-check.sh) needs to render and screenshot Chinese text.
 set -euo pipefail
-packages=(pkg-config libgeos-dev libproj-dev libgdal-dev libsqlite3-dev gdal-bin proj-bin sqlite3)
+packages=(pkg-config libgeos-dev libproj-dev libgdal-dev libsqlite3-dev gdal-bin proj-bin sqlite3
+          postgresql-15 postgresql-15-postgis-3 libpq-dev)
 missing=()
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"

@@ -5,6 +5,10 @@
 # after the cross-checks; set CIM_SKIP_BROWSER=1 to leave it out.
 # Set CIM_SKIP_CROSSCHECK=1 to run the Swift suite alone.
 #
+# The PostGIS tests need a server: this script starts the private one of Scripts/postgis.sh (left running;
+# `Scripts/postgis.sh stop` stops it, .ci/run does) and passes its address in CIM_TEST_POSTGIS. Set
+# CIM_TEST_POSTGIS yourself to test against another server; without it those tests say they are skipped.
+#
 # The disk-full tests need a small file system: as root this script mounts a 16 MB tmpfs under .build and
 # passes it in CIM_TEST_SMALL_FS; otherwise (or when mounting is not allowed) they say they are skipped.
 set -euo pipefail
@@ -27,5 +31,10 @@ if [ -z "${CIM_TEST_SMALL_FS:-}" ]; then
 fi
 if [ "${CIM_SKIP_BROWSER:-0}" != "1" ]; then
   Scripts/report-check.sh .build/debug/cim
+fi
+if [ -z "${CIM_TEST_POSTGIS:-}" ]; then
+  Scripts/postgis.sh start
+  CIM_TEST_POSTGIS="$(Scripts/postgis.sh url)"
+  export CIM_TEST_POSTGIS
 fi
 swift test --skip-build "$@"

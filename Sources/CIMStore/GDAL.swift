@@ -90,6 +90,22 @@ final class OGRDataset {
         return OGRDataset(handle: handle, path: path)
     }
 
+    /// Opens a database read-only through a GDAL driver (`GDALOpenEx` on a connection string such as
+    /// `PG:host=… schemas=…`); `display` names it in errors and is its ``path`` (a connection string may
+    /// hold a password, never shown).
+    static func openDatabase(_ connection: String, display: String, driver: String = "PostgreSQL") throws -> OGRDataset {
+        GDAL.ensureRegistered()
+        GDAL.reset()
+        let flags = UInt32(GDAL_OF_VECTOR) | UInt32(GDAL_OF_READONLY) | UInt32(GDAL_OF_VERBOSE_ERROR)
+        let handle = GDAL.withStringList([driver]) { drivers in
+            GDALOpenEx(connection, flags, UnsafePointer(drivers.map { UnsafeRawPointer($0).assumingMemoryBound(to: UnsafePointer<CChar>?.self) }), nil, nil)
+        }
+        guard let handle else {
+            throw StoreError("GDAL's \(driver) driver cannot open the database: \(GDAL.lastError("no reason given"))", file: display)
+        }
+        return OGRDataset(handle: handle, path: display)
+    }
+
     /// Creates a new dataset with the named driver (`GDALCreate`).
     static func create(_ path: String, driver: String, options: [String] = []) throws -> OGRDataset {
         GDAL.ensureRegistered()

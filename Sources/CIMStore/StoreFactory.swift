@@ -13,7 +13,7 @@ public func openStore(_ address: String, update: Bool = false) throws -> any Lay
         }
         return try GeoPackageStore.open(path, update: update)
     case let .postGIS(database):
-        throw StoreError("this build of cim cannot open PostgreSQL stores yet", file: database.display)
+        return try PostGISStore.open(database, update: update)
     }
 }
 
@@ -24,6 +24,6 @@ public func openOrCreateStore(_ address: String, crs: CoordinateReferenceSystem?
     case let .geoPackage(path):
         return try GeoPackageStore.openOrCreate(path, crs: crs)
     case let .postGIS(database):
-        throw StoreError("this build of cim cannot open PostgreSQL stores yet", file: database.display)
+        return try PostGISStore.openOrCreate(database, crs: crs)
     }
 }

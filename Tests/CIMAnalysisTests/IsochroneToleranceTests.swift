@@ -126,7 +126,7 @@ struct IsochroneToleranceTests {
         }
     }
 
-    @Test("Porto's kindergarten service areas stay within the stated tolerance of the segment-buffer oracle")
+    @Test("Porto's kindergarten 5- and 10-minute service areas stay within the stated tolerance of the segment-buffer oracle")
     func porto() throws {
         let folder = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -136,7 +136,8 @@ struct IsochroneToleranceTests {
         let roads = try store.snapshot("roads", fields: ["walkable"])
         let facilities = try store.snapshot("facilities", fields: ["id", "category", "name"])
         let context = GEOSContext()
-        let result = try Isochrones.run(roads: roads, facilities: facilities, category: "kindergarten", minutes: [5, 10, 15],
+        // The 5- and 10-minute levels (the oracle's one GEOS buffer of every piece takes minutes at 15).
+        let result = try Isochrones.run(roads: roads, facilities: facilities, category: "kindergarten", minutes: [5, 10],
                                         standard: standard, perFacility: false)
         let legacy = try legacyServiceAreas(roads: roads, facilities: facilities, category: "kindergarten",
                                             limits: result.areas.map(\.metres), standard: standard, width: Isochrones.defaultWidth, context: context)

@@ -48,10 +48,10 @@ struct IsochronesCommand: ParsableCommand {
         var run = try AnalysisRun(stores, out: out, requires: [.roads, .facilities])
         let roads = try run.load("roads", fields: ["walkable"], required: ["walkable"])
         let facilities = try run.load("facilities", fields: ["id", "category", "name"], required: ["category"])
-        let progress = ProgressReporter("isochrones (facility groups)")
+        let progress = ProgressReporter(perFacility ? "isochrones (service areas)" : "isochrones (street polylines buffered)")
         let result = try Isochrones.run(roads: roads, facilities: facilities, category: category, minutes: values, standard: standard,
                                         perFacility: perFacility, width: width, metresPerMinute: metresPerMinute,
-                                        snapTolerance: snapTolerance, maxAccess: maxAccess) { done, _ in progress.update(done) }
+                                        snapTolerance: snapTolerance, maxAccess: maxAccess) { done, total in progress.update(done, total: total) }
         progress.finish()
         if result.offNetwork > 0 { printError("warning: \(result.offNetwork) facility(ies) are over \(Int(maxAccess)) m from any walkable road and were left out") }
         for warning in result.graph.warnings { printError("warning: \(warning)") }

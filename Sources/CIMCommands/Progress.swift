@@ -4,7 +4,7 @@ import Foundation
 /// ten times a second, and only when standard error is a terminal (quiet in pipes, logs and tests).
 public final class ProgressReporter: @unchecked Sendable {
     private let label: String
-    private let total: Int?
+    private var total: Int?
     private let started = Date()
     private var lastDraw = Date.distantPast
     private let enabled: Bool
@@ -15,6 +15,13 @@ public final class ProgressReporter: @unchecked Sendable {
         self.label = label
         self.total = total
         self.enabled = enabled
+    }
+
+    /// Reports `count` items done of `total`, for work whose size is known only once it started.
+    public func update(_ count: Int, total: Int) {
+        guard enabled else { return }
+        lock.lock(); self.total = total; lock.unlock()
+        update(count)
     }
 
     /// Reports `count` items done.

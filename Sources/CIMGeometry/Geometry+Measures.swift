@@ -17,6 +17,16 @@ extension Geometry {
         try context.measure("GEOSDistance_r") { GEOSDistance_r(context.handle, handle, other.handle, $0) }
     }
 
+    /// The discrete Hausdorff distance: the largest distance from a vertex of either geometry to the other
+    /// one, with the vertices densified so no segment is longer than `densify` × its length when given
+    /// (`GEOSHausdorffDistance_r`, `GEOSHausdorffDistanceDensify_r` with a fraction in (0, 1]).
+    public func hausdorffDistance(to other: Geometry, densify: Double? = nil) throws -> Double {
+        if let densify {
+            return try context.measure("GEOSHausdorffDistanceDensify_r") { GEOSHausdorffDistanceDensify_r(context.handle, handle, other.handle, densify, $0) }
+        }
+        return try context.measure("GEOSHausdorffDistance_r") { GEOSHausdorffDistance_r(context.handle, handle, other.handle, $0) }
+    }
+
     /// The bounding box (`GEOSGeom_getXMin_r` … `GEOSGeom_getYMax_r`); nil for an empty geometry.
     public func envelope() throws -> Envelope? {
         if isEmpty { return nil }

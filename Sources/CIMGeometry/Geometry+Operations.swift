@@ -31,6 +31,11 @@ extension Geometry {
         try context.make("GEOSUnion_r") { GEOSUnion_r(context.handle, handle, other.handle) }
     }
 
+    /// The points in exactly one of the two geometries (`GEOSSymDifference_r`).
+    public func symmetricDifference(_ other: Geometry) throws -> Geometry {
+        try context.make("GEOSSymDifference_r") { GEOSSymDifference_r(context.handle, handle, other.handle) }
+    }
+
     /// This geometry's parts dissolved into one (`GEOSUnaryUnion_r`).
     public func unaryUnion() throws -> Geometry {
         try context.make("GEOSUnaryUnion_r") { GEOSUnaryUnion_r(context.handle, handle) }

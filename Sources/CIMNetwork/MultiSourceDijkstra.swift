@@ -12,6 +12,9 @@ public struct MultiSourceDijkstra {
     public private(set) var predecessorEdge: [Int32]
     private let recordingPaths: Bool
 
+    /// The vertices the last search reached (within its bound), in the order they were first reached.
+    public var reachedVertices: [Int32] { touched }
+
     public init(vertexCount: Int, recordingPaths: Bool = false) {
         distance = [Double](repeating: .infinity, count: vertexCount)
         self.recordingPaths = recordingPaths

@@ -96,4 +96,21 @@ import Testing
         #expect(geosMessage(try #require(error)).contains("Point"), "GEOS says a point is needed: \(String(describing: error))")
         #expect(throws: GeometryError.self) { try square.y() }
     }
+
+    @Test("Hausdorff distance: the farthest vertex of either from the other; densifying finds an edge's middle")
+    func hausdorff() throws {
+        let a = try geom("LINESTRING (0 0, 10 0)")
+        let b = try geom("LINESTRING (0 1, 10 3)")
+        #expect(close(try a.hausdorffDistance(to: b), 3)) // (10, 3) is 3 from a; a's vertices are within 3 of b
+        #expect(close(try a.hausdorffDistance(to: a), 0))
+        // A square against a square with one corner pulled out by 4: the pulled corner is 4 from the other.
+        let square = try geom(unitSquare)
+        let pulled = try geom("POLYGON ((0 0, 1 0, 1 1, 0 5, 0 0))")
+        let d = try square.hausdorffDistance(to: pulled)
+        #expect(d > 3.9 && d <= 4, "\(d)")
+        // JTS's example: vertices alone find 14.14; densified to halves, the segments' middles find 70.
+        let l = try geom("LINESTRING (130 0, 0 0, 0 150)"), m = try geom("LINESTRING (10 10, 10 150, 130 10)")
+        #expect(close(try l.hausdorffDistance(to: m), 200.0.squareRoot(), 1e-9))
+        #expect(close(try l.hausdorffDistance(to: m, densify: 0.5), 70))
+    }
 }

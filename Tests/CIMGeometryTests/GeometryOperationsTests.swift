@@ -128,4 +128,13 @@ import Testing
         #expect(try kept.isValid())
         #expect(try kept.area() < 100)
     }
+
+    @Test("symmetric difference of two overlapping squares: both areas less twice the overlap")
+    func symmetricDifference() throws {
+        let a = try geom("POLYGON ((0 0, 4 0, 4 4, 0 4, 0 0))")
+        let b = try geom("POLYGON ((2 2, 6 2, 6 6, 2 6, 2 2))")
+        let x = try a.symmetricDifference(b)
+        #expect(abs(try x.area() - (16 + 16 - 2 * 4)) < 1e-9)
+        #expect(try a.symmetricDifference(a).area() == 0)
+    }
 }

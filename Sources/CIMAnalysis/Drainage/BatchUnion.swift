@@ -11,12 +11,16 @@ import Foundation
 /// cloned into the caller's context and united there.
 enum BatchUnion {
     /// The union of `make(i)` for every i in `items`, in `context` (an empty GeometryCollection for none).
-    /// `make` runs on worker threads with the worker's context and must only use that context.
+    /// `make` runs on worker threads with the worker's context and must only use that context. `done`, when
+    /// given, is told how many items each finished chunk held (from the worker threads).
     static func union(_ items: [Int], envelopes: (Int) -> Envelope, context: GEOSContext, minimumChunk: Int = 512,
+                      done: ProgressCounter? = nil,
                       make: @escaping @Sendable (Int, GEOSContext) throws -> Geometry) throws -> Geometry {
         let ordered = mortonOrder(items, envelopes: envelopes)
         if ordered.count <= minimumChunk {
-            return try Geometry.unaryUnion(of: ordered.map { try make($0, context) }, context: context)
+            let union = try Geometry.unaryUnion(of: ordered.map { try make($0, context) }, context: context)
+            done?.add(ordered.count)
+            return union
         }
         let contexts = (0 ..< workerCount).map { _ in GEOSContext() }
         let partials = ChunkCollector<(Int, Geometry)>()
@@ -26,6 +30,7 @@ enum BatchUnion {
             do {
                 let parts = try range.map { try make(ordered[$0], worker) }
                 partials.append(contentsOf: [(range.lowerBound, try Geometry.unaryUnion(of: parts, context: worker))])
+                done?.add(range.count)
             } catch {
                 failure.withPointer { $0[0] = "\(error)" }
             }

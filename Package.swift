@@ -25,19 +25,23 @@ let package = Package(
         .target(name: "CIMGeometry", dependencies: ["CGEOS", "CPROJ", "CIMIndex"]),
         // Pure-Swift packed R-tree over flat envelope arrays (and the Envelope type every module shares).
         .target(name: "CIMIndex"),
-        // The spatial database: GeoPackage through GDAL/OGR, import, snapshots.
-        .target(name: "CIMStore", dependencies: ["CIMGeometry", "CIMIndex", "CGDAL", "CSQLite"]),
+        // In-memory layers (FeatureTable, typed attribute columns) and the records a store keeps: no GDAL,
+        // no SQLite, no database client. The algorithm modules depend on this, never on a store.
+        .target(name: "CIMTables", dependencies: ["CIMGeometry", "CIMIndex"]),
+        // The stores: the LayerStore protocol, GeoPackage through GDAL/OGR and SQLite, PostGIS through libpq;
+        // import, snapshots, writes, export.
+        .target(name: "CIMStore", dependencies: ["CIMGeometry", "CIMIndex", "CIMTables", "CGDAL", "CSQLite"]),
         // Walk graph, snapping, bounded multi-source Dijkstra.
-        .target(name: "CIMNetwork", dependencies: ["CIMGeometry", "CIMIndex", "CIMStore"]),
+        .target(name: "CIMNetwork", dependencies: ["CIMGeometry", "CIMIndex", "CIMTables"]),
         // Analyses on snapshots: coverage, complete communities, drainage, indicators.
-        .target(name: "CIMAnalysis", dependencies: ["CIMGeometry", "CIMIndex", "CIMStore", "CIMNetwork"]),
+        .target(name: "CIMAnalysis", dependencies: ["CIMGeometry", "CIMIndex", "CIMTables", "CIMNetwork"]),
         // The health-check report: one self-contained HTML file with inline SVG maps and CSS, zh/en.
-        .target(name: "CIMReport", dependencies: ["CIMGeometry", "CIMIndex", "CIMStore", "CIMAnalysis"]),
+        .target(name: "CIMReport", dependencies: ["CIMGeometry", "CIMIndex", "CIMTables", "CIMAnalysis"]),
         // Deterministic synthetic cities in the bundle schema (for benchmarks and tests at scale).
-        .target(name: "CIMGenerate", dependencies: ["CIMGeometry", "CIMIndex", "CIMStore"]),
+        .target(name: "CIMGenerate", dependencies: ["CIMGeometry", "CIMIndex", "CIMTables"]),
         // Command-line front end.
         .target(name: "CIMCommands", dependencies: [
-            "CIMGeometry", "CIMIndex", "CIMStore", "CIMNetwork", "CIMAnalysis", "CIMGenerate", "CIMReport",
+            "CIMGeometry", "CIMIndex", "CIMTables", "CIMStore", "CIMNetwork", "CIMAnalysis", "CIMGenerate", "CIMReport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "cim", dependencies: ["CIMCommands"]),

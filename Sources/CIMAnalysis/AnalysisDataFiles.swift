@@ -1,4 +1,4 @@
-import CIMStore
+import CIMTables
 import Foundation
 
 /// The shipped data folder (shared with the store's lookup).

@@ -1,6 +1,6 @@
 import CIMGeometry
 import CIMIndex
-import CIMStore
+import CIMTables
 import Foundation
 
 /// The units results are aggregated over: area polygons of one kind (communities, districts), or a

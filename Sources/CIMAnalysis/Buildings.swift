@@ -1,5 +1,5 @@
 import CIMGeometry
-import CIMStore
+import CIMTables
 import Foundation
 
 /// The residential buildings of a buildings snapshot with what the analyses need: reference points

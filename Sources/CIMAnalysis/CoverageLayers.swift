@@ -1,5 +1,5 @@
 import CIMGeometry
-import CIMStore
+import CIMTables
 
 extension CoverageResult {
     /// `coverage_buildings`: one row per residential building, footprint geometry, keyed by the imported

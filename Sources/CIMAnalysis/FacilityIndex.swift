@@ -1,6 +1,6 @@
 import CIMGeometry
 import CIMIndex
-import CIMStore
+import CIMTables
 
 /// The facilities of one category with a packed R-tree over their envelopes: nearest-facility searches
 /// run on the tree and refine with exact Swift distances (0 inside a polygon facility).

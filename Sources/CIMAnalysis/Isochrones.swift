@@ -1,6 +1,6 @@
 import CIMGeometry
 import CIMNetwork
-import CIMStore
+import CIMTables
 import Foundation
 
 /// Service areas along the walk network: the street pieces reachable within a walking distance from a

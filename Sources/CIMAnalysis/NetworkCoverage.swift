@@ -1,7 +1,7 @@
 import CIMGeometry
 import CIMIndex
 import CIMNetwork
-import CIMStore
+import CIMTables
 import Foundation
 
 /// What the network metric adds to a coverage result.

@@ -1,5 +1,5 @@
 import CIMGeometry
-import CIMStore
+import CIMTables
 import Foundation
 
 /// `--what-if`: the store's facilities with planned sites added, in memory only (the store is never

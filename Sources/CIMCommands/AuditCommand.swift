@@ -55,17 +55,17 @@ struct AuditCommand: ParsableCommand {
 
     func run() throws {
         let kinds = try PipeKinds.parse(self.kinds)
-        let store = try Store.open(self.store, update: out == nil)
-        if let out { try Store.checkResultTarget(out, for: store) }
+        let store = try openStore(self.store, update: out == nil)
+        if let out { try checkResultTarget(out, for: store) }
         guard store.hasLayer("pipes") else {
-            throw StoreError("the store has no pipes layer", file: store.path,
-                             hint: "import one: cim import \(store.path) pipes FILE --map kind=FIELD --map diameter_mm=FIELD")
+            throw StoreError("the store has no pipes layer", file: store.address,
+                             hint: "import one: cim import \(store.address) pipes FILE --map kind=FIELD --map diameter_mm=FIELD")
         }
         var timings = StageTimings()
         let pipes = try store.snapshot("pipes", fields: GapsCommand.existing(store, "pipes", ["id", "kind", "diameter_mm", "up_invert", "down_invert"]))
         if pipes.count == 0 {
-            throw StoreError("the pipes layer is empty", file: store.path, layer: "pipes",
-                             hint: "import pipes: cim import \(store.path) pipes FILE --map kind=FIELD --map diameter_mm=FIELD")
+            throw StoreError("the pipes layer is empty", file: store.address, layer: "pipes",
+                             hint: "import pipes: cim import \(store.address) pipes FILE --map kind=FIELD --map diameter_mm=FIELD")
         }
         let nodes = store.hasLayer("pipe_nodes") ? try store.snapshot("pipe_nodes", fields: GapsCommand.existing(store, "pipe_nodes", ["id", "kind", "ground_z", "invert_z"])) : nil
         timings.lap("load")
@@ -76,16 +76,16 @@ struct AuditCommand: ParsableCommand {
             result = try PipeAudit.run(pipes: pipes, nodes: nodes, options: options, timings: &timings) { progress.update($0, $1, $2) }
         } catch let error as AnalysisError {
             progress.finish()
-            throw StoreError(error.message, file: store.path, hint: error.hint)
+            throw StoreError(error.message, file: store.address, hint: error.hint)
         }
         progress.finish()
         let layer = result.defectLayer()
-        let target = try out.map { try Store.openResultTarget($0, for: store) } ?? store
+        let target = try out.map { try openResultTarget($0, for: store) } ?? store
         try target.writeLayer(layer, provenance: LayerProvenance(source: "cim audit --kinds \(kinds) --gap-tolerance \(gapTolerance)"))
         try QGISMetadata.audit(target)
         timings.lap("write")
         for warning in result.warnings { printError("warning: \(warning)") }
-        try output.emit(Self.summary(result, timings: timings, target: target.path, top: top))
+        try output.emit(Self.summary(result, timings: timings, target: target.address, top: top))
     }
 
     static let descriptions: [DefectType: String] = [

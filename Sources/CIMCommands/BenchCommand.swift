@@ -90,7 +90,7 @@ struct BenchCommand: ParsableCommand {
                 let started = Date()
                 let progress = ProgressReporter("generate \(target.label)")
                 let generator = try CityGenerator(options: CityGeneratorOptions(buildings: n, seed: seed))
-                let output = try Store.openOrCreate(target.path, crs: try CoordinateReferenceSystem(epsg: CityGenerator.crsCode))
+                let output = try openOrCreateStore(target.path, crs: try CoordinateReferenceSystem(epsg: CityGenerator.crsCode))
                 try output.setMetadata("synthetic", "true")
                 _ = try generator.run(progress: { _, done, _ in progress.update(done) }) {
                     try output.writeLayer($0, provenance: LayerProvenance(source: "cim generate --buildings \(n) --seed \(seed)"))
@@ -98,7 +98,7 @@ struct BenchCommand: ParsableCommand {
                 progress.finish()
                 record("generate (write GeoPackage)", Date().timeIntervalSince(started), n)
             }
-            let store = try Store.open(target.path, update: wanted.contains(.write))
+            let store = try openStore(target.path, update: wanted.contains(.write))
             var clock = Date()
             func lap(_ stage: String, _ items: Int) { record(stage, Date().timeIntervalSince(clock), items); clock = Date() }
             let buildings = try store.snapshot("buildings", fields: ["id", "floors", "height", "use"])

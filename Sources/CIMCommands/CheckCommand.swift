@@ -58,12 +58,12 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let standard = try self.standard.map { try Standard.load(URL(fileURLWithPath: $0)) } ?? Standard.shipped()
         let system = try self.indicators.map { try IndicatorSystem.load(URL(fileURLWithPath: $0), standard: standard) } ?? IndicatorSystem.shipped(standard: standard)
-        let store = try Store.open(self.store, update: whatIf == nil)
+        let store = try openStore(self.store, update: whatIf == nil)
         guard store.hasLayer("buildings") else {
-            throw StoreError("the store has no buildings layer", file: store.path, hint: "import one: cim import \(store.path) buildings FILE")
+            throw StoreError("the store has no buildings layer", file: store.address, hint: "import one: cim import \(store.address) buildings FILE")
         }
         if metric == .network && !store.hasLayer("roads") {
-            throw StoreError("--metric network needs a roads layer", file: store.path, hint: "import one: cim import \(store.path) roads FILE")
+            throw StoreError("--metric network needs a roads layer", file: store.address, hint: "import one: cim import \(store.address) roads FILE")
         }
         // The baseline is found before this run is recorded.
         let baselineCheck = try baseline.map { try BaselineReference.parse($0).resolve(current: store) }
@@ -83,7 +83,7 @@ struct CheckCommand: ParsableCommand {
                 for warning in after.warnings { printError("warning: \(warning)") }
                 print(SummaryRenderer.render(CheckWhatIf.tables(plain: plain, whatIf: after, sites: sites.label, language: lang), as: output.resolved, language: lang), terminator: "")
             } catch let error as AnalysisError {
-                throw StoreError(error.message, file: store.path, hint: error.hint)
+                throw StoreError(error.message, file: store.address, hint: error.hint)
             }
             return
         }
@@ -96,7 +96,7 @@ struct CheckCommand: ParsableCommand {
             result = try HealthCheck.run(inputs: inputs, standard: standard, system: system, options: options, diagnosisTop: top, timings: timings)
         } catch let error as AnalysisError {
             _ = try? fingerprinting.wait()
-            throw StoreError(error.message, file: store.path, hint: error.hint)
+            throw StoreError(error.message, file: store.address, hint: error.hint)
         }
         var stages = result.timings
         let fingerprints = try fingerprinting.wait()
@@ -113,7 +113,7 @@ struct CheckCommand: ParsableCommand {
             CheckComparison.compare(current: result, baseline: $0.record, baselineValues: $0.values, source: $0.source)
         }
         for warning in result.warnings { printError("warning: \(warning)") }
-        let report = CheckReport(result: result, record: record, store: store.path, comparison: comparison, language: lang, timings: stages, top: top)
+        let report = CheckReport(result: result, record: record, store: store.address, comparison: comparison, language: lang, timings: stages, top: top)
         switch output.resolved {
         case .json: print(report.json(), terminator: "")
         case .table: try output.emit(report.tables(), language: lang)
@@ -125,12 +125,12 @@ struct CheckCommand: ParsableCommand {
 extension CheckCommand {
     /// The snapshots a check reads (the layers the store has, with the fields they have); throws when the
     /// buildings layer is missing or empty.
-    static func loadInputs(_ store: Store) throws -> CheckInputs {
+    static func loadInputs(_ store: any LayerStore) throws -> CheckInputs {
         func load(_ layer: String, _ fields: [String]) throws -> FeatureTable? {
             store.hasLayer(layer) ? try store.snapshot(layer, fields: GapsCommand.existing(store, layer, fields)) : nil
         }
         guard let buildings = try load("buildings", ["id", "floors", "height", "use", "year"]), buildings.count > 0 else {
-            throw StoreError("the buildings layer is empty", file: store.path, layer: "buildings")
+            throw StoreError("the buildings layer is empty", file: store.address, layer: "buildings")
         }
         return CheckInputs(buildings: buildings, facilities: try load("facilities", ["category"]), roads: try load("roads", ["walkable"]),
                            pipes: try load("pipes", ["id", "kind", "diameter_mm", "up_invert", "down_invert"]),
@@ -144,7 +144,7 @@ final class Fingerprinting: @unchecked Sendable {
     private let group = DispatchGroup()
     private var result: Result<[LayerFingerprint], Error> = .success([])
 
-    init(store: Store, layers: [String]) {
+    init(store: any LayerStore, layers: [String]) {
         group.enter()
         DispatchQueue.global().async { [self] in
             result = Result { try layers.map { try store.fingerprint($0) } }
@@ -180,17 +180,17 @@ struct BaselineReference {
     }
 
     /// The stored check: the latest of the year (or the latest at all) in the store.
-    func resolve(current: Store) throws -> (record: CheckRecord, values: [CheckValueRecord], source: String) {
-        let store = try path.map { path -> Store in
+    func resolve(current: any LayerStore) throws -> (record: CheckRecord, values: [CheckValueRecord], source: String) {
+        let store = try path.map { path -> any LayerStore in
             guard FileManager.default.fileExists(atPath: path) else { throw StoreError("the baseline store does not exist", file: path) }
-            return try Store.open(path)
+            return try openStore(path)
         } ?? current
         let checks = try store.checkRecords()
         let candidates = checks.filter { year == nil || $0.year == year! }
         guard let check = candidates.last else {
             let years = Set(checks.map(\.year)).sorted().map(String.init).joined(separator: ", ")
-            throw StoreError(year.map { "no stored check of year \($0)" } ?? "no stored check", file: store.path,
-                             hint: checks.isEmpty ? "run cim check \(store.path) --year YEAR first" : "stored check years: \(years)")
+            throw StoreError(year.map { "no stored check of year \($0)" } ?? "no stored check", file: store.address,
+                             hint: checks.isEmpty ? "run cim check \(store.address) --year YEAR first" : "stored check years: \(years)")
         }
         return (check, try store.checkValues(check: check.id), path ?? "this store")
     }

@@ -45,19 +45,19 @@ struct CoverageCommand: ParsableCommand {
 
     func run() throws {
         let standard = try self.standard.map { try Standard.load(URL(fileURLWithPath: $0)) } ?? Standard.shipped()
-        let store = try Store.open(self.store, update: out == nil && whatIf == nil)
-        if let out { try Store.checkResultTarget(out, for: store) }
+        let store = try openStore(self.store, update: out == nil && whatIf == nil)
+        if let out { try checkResultTarget(out, for: store) }
         for layer in ["buildings", "facilities"] where !store.hasLayer(layer) {
-            throw StoreError("the store has no \(layer) layer", file: store.path, hint: "import one: cim import \(store.path) \(layer) FILE")
+            throw StoreError("the store has no \(layer) layer", file: store.address, hint: "import one: cim import \(store.address) \(layer) FILE")
         }
         if metric == .network && !store.hasLayer("roads") {
-            throw StoreError("--metric network needs a roads layer", file: store.path, hint: "import one: cim import \(store.path) roads FILE")
+            throw StoreError("--metric network needs a roads layer", file: store.address, hint: "import one: cim import \(store.address) roads FILE")
         }
         var timings = StageTimings()
         let buildings = try store.snapshot("buildings", fields: GapsCommand.existing(store, "buildings", ["id", "floors", "height", "use", "residents", "households"]))
         let facilities = try store.snapshot("facilities", fields: ["category"])
         let areaTable = store.hasLayer("areas") ? try store.snapshot("areas", fields: ["id", "kind", "name"]) : nil
-        if buildings.count == 0 { throw StoreError("the buildings layer is empty", file: store.path, layer: "buildings") }
+        if buildings.count == 0 { throw StoreError("the buildings layer is empty", file: store.address, layer: "buildings") }
         timings.lap("load")
         let progress = ProgressReporter("coverage search (categories)", total: standard.categories.count)
         let options = CoverageOptions(cutoff: cutoff, unknownIsResidential: unknownResidential, areaKind: areas, gridSize: grid)
@@ -88,7 +88,7 @@ struct CoverageCommand: ParsableCommand {
         }
         progress.finish()
         // --what-if never writes into the store: its layers go to --out only.
-        let target = try out.map { try Store.openResultTarget($0, for: store) } ?? (whatIf == nil ? store : nil)
+        let target = try out.map { try openResultTarget($0, for: store) } ?? (whatIf == nil ? store : nil)
         if let target {
             let provenance = LayerProvenance(source: "cim coverage --metric \(metric.rawValue) (\(standard.name))\(whatIf.map { " --what-if \($0)" } ?? "")")
             // Both layers in one transaction: either both land or neither.
@@ -101,7 +101,7 @@ struct CoverageCommand: ParsableCommand {
             timings.lap("write")
         }
         for warning in result.warnings { printError("warning: \(warning)") }
-        var tables = Self.summary(result, timings: timings, target: target?.path ?? "(not written: --what-if without --out)", top: top)
+        var tables = Self.summary(result, timings: timings, target: target?.address ?? "(not written: --what-if without --out)", top: top)
         if let plain { tables.insert(Self.whatIfTable(plain: plain, whatIf: result, sites: sitesLabel), at: 0) }
         try output.emit(tables)
     }

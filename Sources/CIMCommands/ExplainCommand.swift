@@ -35,12 +35,12 @@ struct ExplainCommand: ParsableCommand {
 
     func run() throws {
         let standard = try self.standard.map { try Standard.load(URL(fileURLWithPath: $0)) } ?? Standard.shipped()
-        let store = try Store.open(self.store, update: metric == .network)
+        let store = try openStore(self.store, update: metric == .network)
         for layer in ["buildings", "facilities"] where !store.hasLayer(layer) {
-            throw StoreError("the store has no \(layer) layer", file: store.path, hint: "import one: cim import \(store.path) \(layer) FILE")
+            throw StoreError("the store has no \(layer) layer", file: store.address, hint: "import one: cim import \(store.address) \(layer) FILE")
         }
         if metric == .network && !store.hasLayer("roads") {
-            throw StoreError("--metric network needs a roads layer", file: store.path, hint: "import one: cim import \(store.path) roads FILE")
+            throw StoreError("--metric network needs a roads layer", file: store.address, hint: "import one: cim import \(store.address) roads FILE")
         }
         let buildings = try store.snapshot("buildings", fields: ["id", "floors", "height", "use"])
         let facilities = try store.snapshot("facilities", fields: GapsCommand.existing(store, "facilities", ["id", "category", "name"]))
@@ -53,14 +53,14 @@ struct ExplainCommand: ParsableCommand {
                                                     options: CoverageOptions(unknownIsResidential: unknownResidential, areaKind: areas, gridSize: grid),
                                                     snapTolerance: snapTolerance, maxAccess: maxAccess)
         } catch let error as AnalysisError {
-            throw StoreError(error.message, file: store.path, layer: "buildings", feature: buildingId, hint: error.hint)
+            throw StoreError(error.message, file: store.address, layer: "buildings", feature: buildingId, hint: error.hint)
         }
         if metric == .network {
             try store.writeLayer(Self.pathLayer(explanation), provenance: LayerProvenance(source: "cim explain \(buildingId) --metric network"))
         }
         switch output.resolved {
         case .json: print(Self.json(explanation))
-        default: print(SummaryRenderer.render(Self.tables(explanation, store: store.path), as: output.resolved, language: output.language), terminator: "")
+        default: print(SummaryRenderer.render(Self.tables(explanation, store: store.address), as: output.resolved, language: output.language), terminator: "")
         }
     }
 

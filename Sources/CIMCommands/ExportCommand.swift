@@ -14,7 +14,7 @@ struct ExportCommand: ParsableCommand {
     @OptionGroup var filter: ExportFilterOptions
 
     func run() throws {
-        let store = try Store.open(self.store)
+        let store = try openStore(self.store)
         if CityJSONWriter.isCityJSONOutput(out) {
             try store.requireBuildingLayer(layer)
             guard filter.isEmpty else { throw ValidationError("--where, --fields, --t-srs and --lonlat are not available for CityJSON export") }
@@ -24,15 +24,15 @@ struct ExportCommand: ParsableCommand {
             return
         }
         let options = try filter.resolved()
-        if store.hasLayer(layer) { try options.validate(store: store, layer: layer, driver: try Store.driver(forOutput: out)) }
+        if store.hasLayer(layer) { try options.validate(store: store, layer: layer, driver: try GeoPackageStore.driver(forOutput: out)) }
         try store.exportLayer(layer, to: out, options: options)
-        if try Store.driver(forOutput: out) == "ESRI Shapefile" { try writeShapefileFieldTable(store: store, options: options) }
+        if try GeoPackageStore.driver(forOutput: out) == "ESRI Shapefile" { try writeShapefileFieldTable(store: store, options: options) }
         let rows = options.whereClause.map { "rows where \($0)" } ?? "\(store.featureCount(layer) ?? 0) features"
         print("exported \(layer) (\(rows)) to \(out)")
     }
 
     /// Shapefile field names are cut to 10 characters: warns and writes the long-to-short table beside the file.
-    private func writeShapefileFieldTable(store: Store, options: ExportOptions) throws {
+    private func writeShapefileFieldTable(store: any LayerStore, options: ExportOptions) throws {
         let exported = (options.fields ?? store.fields(layer).map(\.name)) + (options.lonLat ? ["lon", "lat"] : [])
         let (table, renamed) = try ShapefileFieldNames.writeTable(exported: exported, shapefile: out)
         guard !renamed.isEmpty else { return }

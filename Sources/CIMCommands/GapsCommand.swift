@@ -49,20 +49,20 @@ struct GapsCommand: ParsableCommand {
     func run() throws {
         let kinds = try PipeKinds.parse(self.kinds)
         let standard = try self.standard.map { try Standard.load(URL(fileURLWithPath: $0)) } ?? Standard.shipped()
-        let store = try Store.open(self.store, update: out == nil)
-        if let out { try Store.checkResultTarget(out, for: store) }
+        let store = try openStore(self.store, update: out == nil)
+        if let out { try checkResultTarget(out, for: store) }
         for layer in ["buildings", "pipes"] where !store.hasLayer(layer) {
-            let example = layer == "pipes" ? "cim import \(store.path) pipes FILE --map kind=FIELD --map diameter_mm=FIELD" : "cim import \(store.path) buildings FILE"
-            throw StoreError("the store has no \(layer) layer", file: store.path, hint: "import one: \(example)")
+            let example = layer == "pipes" ? "cim import \(store.address) pipes FILE --map kind=FIELD --map diameter_mm=FIELD" : "cim import \(store.address) buildings FILE"
+            throw StoreError("the store has no \(layer) layer", file: store.address, hint: "import one: \(example)")
         }
         var timings = StageTimings()
         let buildings = try store.snapshot("buildings", fields: Self.existing(store, "buildings", ["id", "floors", "height", "use", "residents", "households"]))
         let pipes = try store.snapshot("pipes", fields: Self.existing(store, "pipes", ["id", "kind", "diameter_mm", "up_invert", "down_invert"]))
         let areas = store.hasLayer("areas") ? try store.snapshot("areas", fields: Self.existing(store, "areas", ["id", "kind", "name"])) : nil
-        if buildings.count == 0 { throw StoreError("the buildings layer is empty", file: store.path, layer: "buildings") }
+        if buildings.count == 0 { throw StoreError("the buildings layer is empty", file: store.address, layer: "buildings") }
         if pipes.count == 0 {
-            throw StoreError("the pipes layer is empty", file: store.path, layer: "pipes",
-                             hint: "import pipes: cim import \(store.path) pipes FILE --map kind=FIELD --map diameter_mm=FIELD")
+            throw StoreError("the pipes layer is empty", file: store.address, layer: "pipes",
+                             hint: "import pipes: cim import \(store.address) pipes FILE --map kind=FIELD --map diameter_mm=FIELD")
         }
         timings.lap("load")
         let options = GapsOptions(kinds: kinds, radius: radius, merge: merge, builtUpKind: within, districtKind: districts,
@@ -75,11 +75,11 @@ struct GapsCommand: ParsableCommand {
             }
         } catch let error as AnalysisError {
             progress.finish()
-            throw StoreError(error.message, file: store.path, hint: error.hint)
+            throw StoreError(error.message, file: store.address, hint: error.hint)
         }
         progress.finish()
         let layers = [result.serviceLayer(), result.zoneLayer(), result.blankAreaLayer()]
-        let target = try out.map { try Store.openResultTarget($0, for: store) } ?? store
+        let target = try out.map { try openResultTarget($0, for: store) } ?? store
         let provenance = LayerProvenance(source: "cim gaps --kinds \(kinds) --radius \(radius) --merge \(merge)")
         // All three layers in one transaction: either all land or none.
         let writer = ProgressReporter("writing pipe_service, blank_zones, blank_areas", total: layers.map(\.count).reduce(0, +))
@@ -92,11 +92,11 @@ struct GapsCommand: ParsableCommand {
         try QGISMetadata.gaps(target)
         timings.lap("write")
         for warning in result.warnings { printError("warning: \(warning)") }
-        try output.emit(Self.summary(result, timings: timings, target: target.path, top: top))
+        try output.emit(Self.summary(result, timings: timings, target: target.address, top: top))
     }
 
     /// The wanted fields that the layer has (foreign GeoPackages may lack some).
-    static func existing(_ store: Store, _ layer: String, _ wanted: [String]) -> [String] {
+    static func existing(_ store: any LayerStore, _ layer: String, _ wanted: [String]) -> [String] {
         let have = Set(store.fields(layer).map(\.name))
         return wanted.filter(have.contains)
     }

@@ -80,7 +80,7 @@ struct GenerateCommand: ParsableCommand {
 
     /// Generates into a new store at `path` (closed when this returns).
     private func write(_ generator: CityGenerator, to path: String) throws -> (GenerationTruth, GenerationStats) {
-        let store = try Store.openOrCreate(path, crs: try CoordinateReferenceSystem(epsg: CityGenerator.crsCode))
+        let store = try openOrCreateStore(path, crs: try CoordinateReferenceSystem(epsg: CityGenerator.crsCode))
         let provenance = LayerProvenance(source: "cim generate --buildings \(buildings) --seed \(seed) (synthetic)",
                                          sourceCRS: "EPSG:\(CityGenerator.crsCode)")
         var stage: ProgressReporter?

@@ -95,14 +95,14 @@ struct ImportCommand: ParsableCommand {
             let reading = ProgressReporter("reading \(source)")
             let buildings = try CityJSONReader.readBuildings(source, sourceCRS: sourceCRS, fieldMap: fieldMap, values: valueMapping) { reading.update($0) }
             reading.finish()
-            let store = try Store.openOrCreate(self.store, crs: storeCRS)
+            let store = try openOrCreateStore(self.store, crs: storeCRS)
             let report = try store.importCityJSON(buildings, options: ImportOptions(layer: layer, source: source, fieldMap: fieldMap, values: valueMapping,
                                                                                     sourceCRS: sourceCRS, storeCRS: storeCRS))
             for warning in report.warnings { printError("warning: \(report.layer): \(warning)") }
             try output.emit(Self.summary([report], store: store))
             return
         }
-        let store = try Store.openOrCreate(self.store, crs: storeCRS)
+        let store = try openOrCreateStore(self.store, crs: storeCRS)
         var reporter: ProgressReporter?
         var currentLabel = ""
         let progress: (String, Int) -> Void = { label, count in
@@ -135,8 +135,8 @@ struct ImportCommand: ParsableCommand {
         try output.emit(Self.summary(reports, store: store))
     }
 
-    static func summary(_ reports: [ImportReport], store: Store) -> [SummaryTable] {
-        var table = SummaryTable(title: "Imported into \(store.path) (\(store.crs?.description ?? "no CRS"))", key: "layers",
+    static func summary(_ reports: [ImportReport], store: any LayerStore) -> [SummaryTable] {
+        var table = SummaryTable(title: "Imported into \(store.address) (\(store.crs?.description ?? "no CRS"))", key: "layers",
                                  headers: ["layer", "source", "read", "selected", "imported", "repaired", "rejected", "split", "source_crs", "encoding", "seconds", "features/s"])
         for r in reports {
             table.rows.append([.text(r.layer), .list(r.sourceLayers), .int(r.read), .int(r.selected), .int(r.imported),

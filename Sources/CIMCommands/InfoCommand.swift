@@ -13,16 +13,16 @@ struct InfoCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let store = try Store.open(self.store)
+        let store = try openStore(self.store)
         try output.emit(try Self.summary(store))
     }
 
-    static func summary(_ store: Store) throws -> [SummaryTable] {
+    static func summary(_ store: any LayerStore) throws -> [SummaryTable] {
         let metadata = try store.metadata()
-        var about = SummaryTable(title: "Store \(store.path)", key: "store", headers: ["key", "value"])
+        var about = SummaryTable(title: "Store \(store.address)", key: "store", headers: ["key", "value"])
         about.rows.append([.text("crs"), .text(store.crs?.description ?? "none yet")])
         for key in metadata.keys.sorted() where key != "crs" { about.rows.append([.text(key), .text(metadata[key] ?? "")]) }
-        about.rows.append([.text("gdal"), .text(Store.gdalVersion)])
+        about.rows.append([.text("gdal"), .text(GeoPackageStore.gdalVersion)])
 
         var layers = SummaryTable(title: "Layers", key: "layers", headers: ["layer", "geometry", "features", "min_x", "min_y", "max_x", "max_y"])
         for name in store.layerNames {

@@ -45,10 +45,10 @@ struct IsochronesCommand: ParsableCommand {
         let standard = try self.standard.map { try Standard.load(URL(fileURLWithPath: $0)) } ?? Standard.shipped()
         // A Chinese name (幼儿园) or alias names its category's key; the layer is named by the key.
         let category = standard.category(named: self.category)?.key ?? self.category
-        let store = try Store.open(self.store, update: out == nil)
-        if let out { try Store.checkResultTarget(out, for: store) }
+        let store = try openStore(self.store, update: out == nil)
+        if let out { try checkResultTarget(out, for: store) }
         for layer in ["roads", "facilities"] where !store.hasLayer(layer) {
-            throw StoreError("the store has no \(layer) layer", file: store.path, hint: "import one: cim import \(store.path) \(layer) FILE")
+            throw StoreError("the store has no \(layer) layer", file: store.address, hint: "import one: cim import \(store.address) \(layer) FILE")
         }
         let roads = try store.snapshot("roads", fields: ["walkable"])
         let facilities = try store.snapshot("facilities", fields: GapsCommand.existing(store, "facilities", ["id", "category", "name"]))
@@ -60,10 +60,10 @@ struct IsochronesCommand: ParsableCommand {
         if result.offNetwork > 0 { printError("warning: \(result.offNetwork) facility(ies) are over \(Int(maxAccess)) m from any walkable road and were left out") }
         for warning in result.graph.warnings { printError("warning: \(warning)") }
         let name = "isochrones_\(category)"
-        let target = try out.map { try Store.openResultTarget($0, for: store) } ?? store
+        let target = try out.map { try openResultTarget($0, for: store) } ?? store
         try target.writeLayer(Isochrones.layer(result.areas, category: category, name: name),
                               provenance: LayerProvenance(source: "cim isochrones --category \(category) --minutes \(minutes)\(perFacility ? " --per-facility" : "")"))
-        var table = SummaryTable(title: "Service areas of \(category) along the walk network (written to \(target.path): \(name))", key: "isochrones",
+        var table = SummaryTable(title: "Service areas of \(category) along the walk network (written to \(target.address): \(name))", key: "isochrones",
                                  headers: ["facility", "name", "minutes", "metres", "facilities", "area_km2"])
         table.rows = result.areas.prefix(perFacility ? 30 : Int.max).map {
             [.text($0.facilityId ?? "all"), .text($0.facilityName ?? ""), .real($0.minutes, digits: 0), .real($0.metres, digits: 0), .int($0.facilities), .real($0.areaM2 / 1e6, digits: 3)]

@@ -54,19 +54,19 @@ struct PlanCommand: ParsableCommand {
     func run() throws {
         let standard = try self.standard.map { try Standard.load(URL(fileURLWithPath: $0)) } ?? Standard.shipped()
         let key = try standard.categoryKey(named: category)
-        let store = try Store.open(self.store, update: true)
+        let store = try openStore(self.store, update: true)
         guard store.hasLayer("buildings") else {
-            throw StoreError("the store has no buildings layer", file: store.path, hint: "import one: cim import \(store.path) buildings FILE")
+            throw StoreError("the store has no buildings layer", file: store.address, hint: "import one: cim import \(store.address) buildings FILE")
         }
         if metric == .network && !store.hasLayer("roads") {
-            throw StoreError("--metric network needs a roads layer", file: store.path, hint: "import one: cim import \(store.path) roads FILE")
+            throw StoreError("--metric network needs a roads layer", file: store.address, hint: "import one: cim import \(store.address) roads FILE")
         }
         if let candidates, !store.hasLayer(candidates) {
-            throw StoreError("no candidate layer '\(candidates)'", file: store.path, hint: "layers here: \(store.layerNames.joined(separator: ", "))")
+            throw StoreError("no candidate layer '\(candidates)'", file: store.address, hint: "layers here: \(store.layerNames.joined(separator: ", "))")
         }
         var timings = StageTimings()
         let buildings = try store.snapshot("buildings", fields: ["id", "floors", "height", "use"])
-        if buildings.count == 0 { throw StoreError("the buildings layer is empty", file: store.path, layer: "buildings") }
+        if buildings.count == 0 { throw StoreError("the buildings layer is empty", file: store.address, layer: "buildings") }
         let facilities = store.hasLayer("facilities") ? try store.snapshot("facilities", fields: ["category"]) : nil
         let areas = store.hasLayer("areas") ? try store.snapshot("areas", fields: ["id", "kind", "name"]) : nil
         let roads = metric == .network ? try store.snapshot("roads", fields: ["walkable"]) : nil
@@ -86,18 +86,18 @@ struct PlanCommand: ParsableCommand {
             plan = try FacilityPlanning.run(buildings: buildings, facilities: facilities, roads: roads, areas: areas, candidates: sites,
                                             standard: standard, options: options, timings: timings)
         } catch let error as AnalysisError {
-            throw StoreError(error.message, file: store.path, hint: error.hint)
+            throw StoreError(error.message, file: store.address, hint: error.hint)
         }
         timings = plan.timings
         let layer = plan.layer()
         try store.writeLayer(layer, provenance: LayerProvenance(source: "cim plan --category \(key) --add \(add) --metric \(metric.rawValue) --weight \(weight.rawValue) (\(plan.candidates.source))"))
         if let whatIfOut {
-            let target = try Store.openOrCreate(whatIfOut, crs: store.crs)
+            let target = try openOrCreateStore(whatIfOut, crs: store.crs)
             try target.writeLayer(plan.whatIfLayer(), provenance: LayerProvenance(source: "cim plan --category \(key) --add \(add) (planned sites for --what-if)"))
         }
         timings.lap("write")
         for warning in plan.warnings { printError("warning: \(warning)") }
-        print(SummaryRenderer.render(Self.summary(plan, layer: layer.name, store: store.path, whatIfOut: whatIfOut, timings: timings), as: output.resolved, language: output.language), terminator: "")
+        print(SummaryRenderer.render(Self.summary(plan, layer: layer.name, store: store.address, whatIfOut: whatIfOut, timings: timings), as: output.resolved, language: output.language), terminator: "")
     }
 
     static func summary(_ plan: FacilityPlan, layer: String, store: String, whatIfOut: String?, timings: StageTimings) -> [SummaryTable] {

@@ -10,7 +10,7 @@ enum QGISMetadata {
     // MARK: per command
 
     /// `coverage_buildings` and `coverage_areas` (cim coverage).
-    static func coverage(_ store: Store, standard: Standard) throws {
+    static func coverage(_ store: any LayerStore, standard: Standard) throws {
         var areaAliases = common + [alias("buildings", "建筑数", "buildings"), alias("missing_count", "缺项数", "required categories missing"),
                                     alias("missing", "缺项", "missing categories"), alias("complete", "完整居住社区 (1 是)", "complete community (1 yes)"),
                                     alias("detour", "绕行系数", "detour ratio")]
@@ -43,7 +43,7 @@ enum QGISMetadata {
     }
 
     /// `pipe_service` and `blank_zones` (cim gaps).
-    static func gaps(_ store: Store) throws {
+    static func gaps(_ store: any LayerStore) throws {
         let service = common + [alias("pipe_m", "到最近管道距离 (米)", "distance to the nearest pipe (m)"), alias("nearest_pipe", "最近管道", "nearest pipe"),
                                 alias("served", "已接管网 (1 是)", "served (1 yes)"), alias("in_builtup", "位于建成区 (1 是)", "in the built-up land (1 yes)"),
                                 alias("unserved", "管网空白 (1 是)", "unserved (1 yes)"), alias("zone_id", "空白区", "blank zone"),
@@ -67,7 +67,7 @@ enum QGISMetadata {
     }
 
     /// `pipe_defects` (cim audit).
-    static func audit(_ store: Store) throws {
+    static func audit(_ store: any LayerStore) throws {
         guard store.hasLayer("pipe_defects") else { return }
         try store.writeQGISMetadata(layer: "pipe_defects", aliases: [
             alias("id", "编号", "id"), alias("type", "缺陷类型", "defect type"), alias("detail", "说明", "detail"), alias("severity", "严重程度", "severity"),
@@ -78,7 +78,7 @@ enum QGISMetadata {
     }
 
     /// `check_areas` (cim check): every indicator's value, score and warning named from the indicator file.
-    static func check(_ store: Store, system: IndicatorSystem) throws {
+    static func check(_ store: any LayerStore, system: IndicatorSystem) throws {
         guard store.hasLayer("check_areas") else { return }
         var aliases = common + [alias("year", "年度", "year"), alias("health_index", "健康指数", "health index")]
         for i in system.indicators {

@@ -34,7 +34,7 @@ struct QueryCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try Store.open(self.store)
+        let store = try openStore(self.store)
         var query = LayerQuery(limit: limit)
         var transform: CoordinateTransform?
         // GCJ-02 / BD-09 (Chinese web maps) are undone to WGS 84 first, then PROJ takes them on.

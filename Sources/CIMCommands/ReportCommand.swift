@@ -39,14 +39,14 @@ struct ReportCommand: ParsableCommand {
         let standard = try self.standard.map { try Standard.load(URL(fileURLWithPath: $0)) } ?? Standard.shipped()
         let system = try self.indicators.map { try IndicatorSystem.load(URL(fileURLWithPath: $0), standard: standard) } ?? IndicatorSystem.shipped(standard: standard)
         guard FileManager.default.fileExists(atPath: store) else { throw StoreError("the store does not exist", file: store) }
-        let store = try Store.open(self.store)
+        let store = try openStore(self.store)
         guard store.hasLayer("buildings") else {
-            throw StoreError("the store has no buildings layer", file: store.path, hint: "import one: cim import \(store.path) buildings FILE")
+            throw StoreError("the store has no buildings layer", file: store.address, hint: "import one: cim import \(store.address) buildings FILE")
         }
         let checks = try store.checkRecords()
         var input: ReportInput
         let now = ISO8601DateFormatter().string(from: Date())
-        let name = (store.path as NSString).lastPathComponent
+        let name = (store.address as NSString).lastPathComponent
         if let stored = checks.last(where: { year == nil || $0.year == year! }) {
             let areas = store.hasLayer("check_areas") ? try store.snapshot("check_areas", fields: ["kind", "id", "name"])
                 : store.hasLayer("areas") ? try store.snapshot("areas", fields: ["kind", "id", "name"]) : nil
@@ -55,16 +55,16 @@ struct ReportCommand: ParsableCommand {
                                 layers: try store.layerRecords(), checkAreas: areas, generatedAt: now)
         } else {
             guard let year else {
-                throw StoreError("the store has no recorded check", file: store.path, hint: "give --year YEAR to compute one for the report, or run cim check \(store.path) --year YEAR")
+                throw StoreError("the store has no recorded check", file: store.address, hint: "give --year YEAR to compute one for the report, or run cim check \(store.address) --year YEAR")
             }
-            printError("note: no stored check of \(year) in \(store.path); computing it for the report (not recorded)")
+            printError("note: no stored check of \(year) in \(store.address); computing it for the report (not recorded)")
             let result: CheckResult
             do {
                 result = try HealthCheck.run(inputs: try CheckCommand.loadInputs(store), standard: standard, system: system,
                                              options: CheckOptions(year: year, metric: .euclidean, gridSize: 500, snapTolerance: 0,
                                                                    maxAccess: NetworkCoverage.defaultMaxAccess, unknownIsResidential: false))
             } catch let error as AnalysisError {
-                throw StoreError(error.message, file: store.path, hint: error.hint)
+                throw StoreError(error.message, file: store.address, hint: error.hint)
             }
             let record = CheckRecord(year: year, time: now, indicatorFile: system.fileName.isEmpty ? "city-health-check.json" : system.fileName,
                                      indicatorHash: system.fileHash, inputs: [], cimVersion: CIMCommand.version, metric: "euclidean",
@@ -78,8 +78,8 @@ struct ReportCommand: ParsableCommand {
         if let baseline {
             guard let check = checks.last(where: { $0.year == baseline }) else {
                 let years = Set(checks.map(\.year)).sorted().map(String.init).joined(separator: ", ")
-                throw StoreError("no stored check of year \(baseline)", file: store.path,
-                                 hint: checks.isEmpty ? "run cim check \(store.path) --year \(baseline) first" : "stored check years: \(years)")
+                throw StoreError("no stored check of year \(baseline)", file: store.address,
+                                 hint: checks.isEmpty ? "run cim check \(store.address) --year \(baseline) first" : "stored check years: \(years)")
             }
             input.baseline = (check, try store.checkValues(check: check.id))
         }

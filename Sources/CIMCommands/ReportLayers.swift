@@ -7,12 +7,12 @@ import Foundation
 /// pipe_defects), else computed in memory through the engines of `cim coverage`, `cim gaps` and
 /// `cim audit` with their default options (nothing is written).
 enum ReportLayers {
-    static func gather(into input: inout ReportInput, store: Store, standard: Standard) throws {
+    static func gather(into input: inout ReportInput, store: any LayerStore, standard: Standard) throws {
         var timings = StageTimings()
         let fromLayer = input.language == .zh ? "来自图层" : "from the layer"
         let computed = input.language == .zh ? "由报告按相同引擎计算 (默认参数)" : "computed for the report through the same engine (default options)"
         func analysisError<T>(_ body: () throws -> T) throws -> T {
-            do { return try body() } catch let error as AnalysisError { throw StoreError(error.message, file: store.path, hint: error.hint) }
+            do { return try body() } catch let error as AnalysisError { throw StoreError(error.message, file: store.address, hint: error.hint) }
         }
         let buildingFields = GapsCommand.existing(store, "buildings", ["id", "floors", "height", "use"])
         var buildings: FeatureTable?

@@ -30,7 +30,7 @@ struct WhatIfSites {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cim-what-if-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let scratch = try Store.openOrCreate(folder.appendingPathComponent("sites.gpkg").path, crs: crs)
+        let scratch = try openOrCreateStore(folder.appendingPathComponent("sites.gpkg").path, crs: crs)
         let report = try scratch.importLayer(ImportOptions(layer: "facilities", source: path, sourceLayer: try sourceLayer(), storeCRS: crs))
         if let rejected = report.issues.first(where: { $0.action == .rejected }) {
             throw StoreError("a planned site was rejected: \(rejected.reason)", file: path, layer: layer, feature: rejected.feature)
@@ -43,14 +43,14 @@ struct WhatIfSites {
     func sourceLayer() throws -> String? {
         if let layer { return layer }
         guard path.lowercased().hasSuffix(".gpkg") else { return nil }
-        let names = try Store.open(path).layerNames
+        let names = try openStore(path).layerNames
         if names.count == 1 { return names[0] }
         if names.contains("sites") { return "sites" }
         throw StoreError("the sites file has \(names.count) layers: name one as FILE:LAYER", file: path, hint: "layers here: \(names.joined(separator: ", "))")
     }
 
     /// The store's facilities with these sites added (``WhatIfFacilities``).
-    func facilities(adding facilities: FeatureTable?, store: Store, standard: Standard) throws -> FeatureTable {
+    func facilities(adding facilities: FeatureTable?, store: any LayerStore, standard: Standard) throws -> FeatureTable {
         let sites = try load(crs: store.crs)
         do { return try WhatIfFacilities.adding(sites, to: facilities, standard: standard, source: label) } catch let error as AnalysisError {
             throw StoreError(error.message, file: path, layer: layer, hint: error.hint)

@@ -1,4 +1,4 @@
-import CIMStore
+import CIMTables
 import Foundation
 
 /// A facility category of the standard in use (a key of its `categories`), with its Chinese name for

@@ -1,5 +1,5 @@
 import CIMGeometry
-import CIMStore
+import CIMTables
 import Foundation
 
 /// The bundle layers of a generated city as feature tables, features in a fixed order.

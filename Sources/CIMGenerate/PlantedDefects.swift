@@ -1,4 +1,4 @@
-import CIMStore
+import CIMTables
 import Foundation
 
 /// A planted defect in terms of pipe indices (ids are given when the layer is written).

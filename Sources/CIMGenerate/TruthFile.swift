@@ -1,4 +1,4 @@
-import CIMStore
+import CIMTables
 import Foundation
 
 /// The sidecar truth file `OUT.truth.json` written next to a generated store: what was planted, so that

@@ -1,6 +1,6 @@
 import CIMGeometry
 import CIMIndex
-import CIMStore
+import CIMTables
 import Foundation
 
 /// The walk graph of a road layer: one vertex per distinct coordinate of the walkable roads, one undirected

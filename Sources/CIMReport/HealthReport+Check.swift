@@ -1,6 +1,6 @@
 import CIMAnalysis
 import CIMIndex
-import CIMStore
+import CIMTables
 import Foundation
 
 /// The sections built from the check's values: overview (index, dimensions, warnings, ranking map),

@@ -1,5 +1,5 @@
 import CIMAnalysis
-import CIMStore
+import CIMTables
 import Foundation
 
 /// One category's coverage over the areas of `coverage_areas`.

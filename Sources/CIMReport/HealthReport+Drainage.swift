@@ -1,7 +1,7 @@
 import CIMAnalysis
 import CIMGeometry
 import CIMIndex
-import CIMStore
+import CIMTables
 import Foundation
 
 /// Features counted into square grid cells: what a map draws instead of one path per feature when a layer

@@ -1,5 +1,5 @@
 import CIMAnalysis
-import CIMStore
+import CIMTables
 import Foundation
 
 /// The data-and-methods section: layers with their provenance (`cim_layers`), the standard and indicator

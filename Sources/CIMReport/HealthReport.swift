@@ -1,7 +1,7 @@
 import CIMAnalysis
 import CIMGeometry
 import CIMIndex
-import CIMStore
+import CIMTables
 import Foundation
 
 /// The health-check report (城市体检报告): one self-contained HTML document — inline CSS and SVG maps, system

@@ -1,6 +1,6 @@
 import CIMAnalysis
 import CIMGeometry
-import CIMStore
+import CIMTables
 
 /// Everything the report shows, gathered by the caller (`cim report`) from the store: the check's values
 /// (stored, or computed for the report) and the result layers (stored, or computed through the same engines).

@@ -28,17 +28,17 @@ public struct ExportOptions: Sendable, Equatable {
     /// Checks the options against the layer and the output driver before anything is written: every
     /// selected field exists in the layer, the target CRS is one PROJ knows, and GeoJSON (RFC 7946: lon/lat)
     /// is not asked for another CRS.
-    public func validate(store: Store, layer: String, driver: String) throws {
+    public func validate(store: any LayerStore, layer: String, driver: String) throws {
         if let fields {
             let have = store.fields(layer).map(\.name)
             let unknown = fields.filter { !have.contains($0) }
             guard unknown.isEmpty else {
-                throw StoreError("--fields: no field \(unknown.joined(separator: ", ")) in the layer", file: store.path, layer: layer,
+                throw StoreError("--fields: no field \(unknown.joined(separator: ", ")) in the layer", file: store.address, layer: layer,
                                  hint: "fields: \(have.joined(separator: ", "))")
             }
         }
         if let whereClause, whereClause.trimmingCharacters(in: .whitespaces).isEmpty {
-            throw StoreError("--where is empty", file: store.path, layer: layer, hint: "an OGR SQL condition, e.g. --where \"use = 'residential'\"")
+            throw StoreError("--where is empty", file: store.address, layer: layer, hint: "an OGR SQL condition, e.g. --where \"use = 'residential'\"")
         }
         if let whereClause, let mark = Self.statementMark(in: whereClause) {
             throw StoreError("--where must be one condition: '\(mark)' outside quotes would end it or comment out the rest",
@@ -102,7 +102,7 @@ public struct ExportOptions: Sendable, Equatable {
     static func identifier(_ name: String) -> String { "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
 }
 
-extension Store {
+extension GeoPackageStore {
     /// The geometry column of a layer (gpkg_geometry_columns), nil for a table without geometry.
     func geometryColumn(_ layer: String) throws -> String? {
         try dataset.query("SELECT column_name FROM gpkg_geometry_columns WHERE table_name = \(Self.quote(layer))").first?.first ?? nil

@@ -8,7 +8,7 @@ import Foundation
 /// (`sqlite3_prepare_v2`, `sqlite3_step`, `sqlite3_column_*`), the geometry blobs' GeoPackage header
 /// skipped and their WKB parsed in Swift into the flat ``GeometryColumn``. Several times faster than
 /// one OGR feature, one OGR geometry and one WKB export per row, with the same result
-/// (``Store/snapshot(_:fields:progress:)`` checks this against the OGR path in the tests).
+/// (``GeoPackageStore/snapshot(_:fields:progress:)`` checks this against the OGR path in the tests).
 ///
 /// Only plain integer, real and string fields are read this way; a layer with other field types (dates,
 /// binary), an extended GeoPackage geometry or a driver without the handle is read through OGR instead.

@@ -383,7 +383,7 @@ struct DrainageAuditTests {
         let r = try net.audit()
         let folder = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let store = try Store.openOrCreate(folder.appendingPathComponent("a.gpkg").path, crs: RandomCity.crs)
+        let store = try GeoPackageStore.openOrCreate(folder.appendingPathComponent("a.gpkg").path, crs: RandomCity.crs)
         try store.writeLayer(r.defectLayer(), provenance: LayerProvenance(source: "test"))
         let back = try store.snapshot("pipe_defects")
         #expect(back.count == 2)

@@ -96,7 +96,7 @@ struct DrainageInputTests {
         let mapping = ValueMapping(fields: ["kind": ["污水": "sewer", "雨污合流": "combined", "雨水": "storm"]])
         let fields = ["id": "GXID", "kind": "TYPE", "diameter_mm": "DN", "up_invert": "QDGC", "down_invert": "ZDGC"]
 
-        let store = try Store.openOrCreate(folder.appendingPathComponent("s.gpkg").path)
+        let store = try GeoPackageStore.openOrCreate(folder.appendingPathComponent("s.gpkg").path)
         let asMetres = try store.importLayer(ImportOptions(layer: "pipes", source: metres.path, fieldMap: fields, values: mapping, diameterUnit: "m"))
         #expect(asMetres.warnings.isEmpty, "\(asMetres.warnings)")
         let pipes = try store.snapshot("pipes")

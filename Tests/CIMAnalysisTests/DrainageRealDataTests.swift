@@ -7,8 +7,8 @@ import Testing
 
 /// Imports the Bellinge pipes (diameters in metres, kind from `edge_type`: the street sewers of this
 /// catchment are combined) and manholes (chamber floor = invert, surface = ground) into a new store.
-func importBellinge(into path: String) throws -> (store: Store, reports: [ImportReport]) {
-    let store = try Store.openOrCreate(path)
+func importBellinge(into path: String) throws -> (store: GeoPackageStore, reports: [ImportReport]) {
+    let store = try GeoPackageStore.openOrCreate(path)
     let edges = dataDirectory.appendingPathComponent("bellinge/edges.geojson").path
     let nodes = dataDirectory.appendingPathComponent("bellinge/nodes.geojson").path
     let pipes = try store.importLayer(ImportOptions(layer: "pipes", source: edges, fieldMap: ["diameter_mm": "diameter", "kind": "edge_type"],
@@ -31,7 +31,7 @@ struct DrainageRealDataTests {
         #expect(pipes.count == 14)
         #expect(Set(pipes.reals("diameter_mm")!.map { $0! }) == [200, 250, 300, 350])
         // Without the unit flag the import warns that the values look like metres.
-        let other = try Store.openOrCreate(folder.appendingPathComponent("mm.gpkg").path)
+        let other = try GeoPackageStore.openOrCreate(folder.appendingPathComponent("mm.gpkg").path)
         let plain = try other.importLayer(ImportOptions(layer: "pipes", source: dataDirectory.appendingPathComponent("bellinge/edges.geojson").path,
                                                         fieldMap: ["diameter_mm": "diameter"]))
         #expect(plain.warnings.contains { $0.contains("look like metres") })
@@ -90,7 +90,7 @@ struct DrainageRealDataTests {
     func helsinki() throws {
         let folder = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let store = try Store.openOrCreate(folder.appendingPathComponent("h.gpkg").path)
+        let store = try GeoPackageStore.openOrCreate(folder.appendingPathComponent("h.gpkg").path)
         _ = try store.importOSM(source: dataDirectory.appendingPathComponent("helsinki.osm.pbf").path, preset: OSMPreset.shipped())
         let buildings = try store.snapshot("buildings")
         let pipes = try store.snapshot("pipes")

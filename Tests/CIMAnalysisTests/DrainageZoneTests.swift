@@ -211,7 +211,7 @@ struct DrainageZoneTests {
         let r = try PipeGaps.run(buildings: buildings, pipes: pipes, areas: areas, standard: try drainageStandard(), options: GapsOptions(), timings: &timings)
         let folder = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let store = try Store.openOrCreate(folder.appendingPathComponent("t.gpkg").path, crs: RandomCity.crs)
+        let store = try GeoPackageStore.openOrCreate(folder.appendingPathComponent("t.gpkg").path, crs: RandomCity.crs)
         for layer in [r.serviceLayer(), r.zoneLayer(), r.blankAreaLayer()] { try store.writeLayer(layer, provenance: LayerProvenance(source: "test")) }
         let service = try store.snapshot("pipe_service")
         #expect(service.count == 5)

@@ -10,7 +10,7 @@ struct PortoCoverageTests {
     func portoMatchesBruteForce() throws {
         let folder = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let store = try Store.openOrCreate(folder.appendingPathComponent("porto.gpkg").path)
+        let store = try GeoPackageStore.openOrCreate(folder.appendingPathComponent("porto.gpkg").path)
         _ = try store.importOSM(source: dataDirectory.appendingPathComponent("porto.osm.pbf").path, preset: OSMPreset.shipped())
         let standard = try Standard.load(dataDirectory.appendingPathComponent("standards/gb50180-2018.json"))
         let buildings = try store.snapshot("buildings")

@@ -37,7 +37,7 @@ struct DeterminismTests {
         for run in 0 ..< 2 {
             let path = directory.appendingPathComponent("city\(run).gpkg").path
             try writeStore(buildings: 600, seed: 5, path: path)
-            let store = try Store.open(path)
+            let store = try GeoPackageStore.open(path)
             var layers: [String: [String]] = [:]
             for layer in BundleLayer.all { layers[layer.name] = digest(try store.snapshot(layer.name)) }
             contents.append(layers)
@@ -53,7 +53,7 @@ struct DeterminismTests {
 @discardableResult
 func writeStore(buildings: Int, seed: UInt64, path: String) throws -> GenerationTruth {
     let generator = try CityGenerator(options: CityGeneratorOptions(buildings: buildings, seed: seed))
-    let store = try Store.openOrCreate(path, crs: try CoordinateReferenceSystem(epsg: CityGenerator.crsCode))
+    let store = try GeoPackageStore.openOrCreate(path, crs: try CoordinateReferenceSystem(epsg: CityGenerator.crsCode))
     let (truth, _) = try generator.run { table in
         try store.writeLayer(table, provenance: LayerProvenance(source: "test"))
     }

@@ -13,7 +13,7 @@ struct SchemaTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("city.gpkg").path
         try writeStore(buildings: 800, seed: 3, path: path)
-        let store = try Store.open(path)
+        let store = try GeoPackageStore.open(path)
         #expect(store.crs?.epsgCode == 4548)
         #expect(try store.metadataValue("synthetic") == "true")
         #expect(try store.metadataValue("seed") == "3")

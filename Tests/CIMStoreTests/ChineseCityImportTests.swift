@@ -43,7 +43,7 @@ import Testing
                 lines.append("P\(k),设施\(k),\(Self.categories[k % Self.categories.count]),\(String(format: "%.10f", shifted.lon)),\(String(format: "%.10f", shifted.lat))")
             }
             let csv = try Self.writeEncoded(lines.joined(separator: "\n") + "\n", encoding: "GBK", to: dir, "pois.csv")
-            let store = try Store.openOrCreate(dir.appendingPathComponent("city.gpkg").path)
+            let store = try GeoPackageStore.openOrCreate(dir.appendingPathComponent("city.gpkg").path)
             var options = ImportOptions(layer: "facilities", source: csv, fieldMap: ["id": "编号", "name": "名称", "category": "类型"])
             options.sourceDatum = datum
             let report = try store.importLayer(options)
@@ -71,7 +71,7 @@ import Testing
             }
 
             // The same file taken as WGS 84: the China warning names both systems, and the points are hundreds of metres off.
-            let plain = try Store.openOrCreate(dir.appendingPathComponent("plain.gpkg").path)
+            let plain = try GeoPackageStore.openOrCreate(dir.appendingPathComponent("plain.gpkg").path)
             let naive = try plain.importLayer(ImportOptions(layer: "facilities", source: csv, fieldMap: ["id": "编号"]))
             #expect(naive.warnings.contains { $0.contains("GCJ-02") && $0.contains("BD-09") }, "\(naive.warnings)")
             let off = try plain.snapshot("facilities")
@@ -99,7 +99,7 @@ import Testing
     func gbkShapefileWithAndWithoutCPG(keepCPG: Bool) throws {
         try withTemporaryDirectory { dir in
             let shp = try Self.gbkShapefile(dir, keepCPG: keepCPG)
-            let store = try Store.openOrCreate(dir.appendingPathComponent("city.gpkg").path)
+            let store = try GeoPackageStore.openOrCreate(dir.appendingPathComponent("city.gpkg").path)
             let report = try store.importLayer(ImportOptions(layer: "buildings", source: shp, fieldMap: ["id": "编号", "use": "用途", "floors": "层数"]))
             #expect(report.imported == 4)
             #expect(report.encoding.hasPrefix(keepCPG ? "GBK" : "GB18030"), "\(report.encoding)")
@@ -116,7 +116,7 @@ import Testing
     @Test func wrongEncodingGetsAHintAndTheRightOneWorks() throws {
         try withTemporaryDirectory { dir in
             let shp = try Self.gbkShapefile(dir, keepCPG: false)
-            let store = try Store.openOrCreate(dir.appendingPathComponent("city.gpkg").path)
+            let store = try GeoPackageStore.openOrCreate(dir.appendingPathComponent("city.gpkg").path)
             var options = ImportOptions(layer: "buildings", source: shp, fieldMap: ["use": "用途"])
             options.encoding = "ISO-8859-1"
             let error = expectStoreError { _ = try store.importLayer(options) }
@@ -137,7 +137,7 @@ import Testing
 
     @Test func csvCoordinateColumnsByNameAndByOption() throws {
         try withTemporaryDirectory { dir in
-            let store = try Store.openOrCreate(dir.appendingPathComponent("city.gpkg").path, crs: try CoordinateReferenceSystem("EPSG:4548"))
+            let store = try GeoPackageStore.openOrCreate(dir.appendingPathComponent("city.gpkg").path, crs: try CoordinateReferenceSystem("EPSG:4548"))
             for (header, file) in [("x,y", "a.csv"), ("lon,lat", "b.csv"), ("lng,lat", "c.csv"), ("longitude,latitude", "d.csv"), ("经度,纬度", "e.csv")] {
                 let csv = try write("id,\(header)\nq1,116.0,29.7\n", to: dir, file)
                 let report = try store.importLayer(ImportOptions(layer: "waterlogging", source: csv))
@@ -170,7 +170,7 @@ import Testing
                 ("{\"id\":\"1\",\"name\":\"濂溪区\",\"人口\":350000}", squareJSON(115.99, 29.69, 0.03)),
             ]), to: dir, "街道.geojson")
             let path = dir.appendingPathComponent("city.gpkg").path
-            let store = try Store.openOrCreate(path)
+            let store = try GeoPackageStore.openOrCreate(path)
             var options = ImportOptions(layer: "areas", source: communities)
             options.constants = ["kind": "community"]
             #expect(try store.importLayer(options).imported == 2)
@@ -199,7 +199,7 @@ import Testing
             // A GeoPackage source (written through the store) with a NaN point and one 10⁹ m away.
             let crs = try CoordinateReferenceSystem("EPSG:4548")
             let sourcePath = dir.appendingPathComponent("source.gpkg").path
-            let source = try Store.openOrCreate(sourcePath, crs: crs)
+            let source = try GeoPackageStore.openOrCreate(sourcePath, crs: crs)
             var points = GeometryColumn()
             for (x, y) in [(402000.0, 3287000.0), (Double.nan, 3287000.0), (1e9, 3287000.0), (402100.0, 3287100.0)] {
                 points.beginFeature(.point); points.addRing([(x, y)]); points.endPart(); points.endFeature()
@@ -207,7 +207,7 @@ import Testing
             try source.writeLayer(FeatureTable(name: "waterlogging", geometryType: .point, geometries: points,
                                                columns: [AttributeColumn("id", .text(["ok1", "nan", "far", "ok2"]))], crs: crs),
                                   provenance: LayerProvenance(source: "test"))
-            let store = try Store.openOrCreate(dir.appendingPathComponent("city.gpkg").path)
+            let store = try GeoPackageStore.openOrCreate(dir.appendingPathComponent("city.gpkg").path)
             let report = try store.importLayer(ImportOptions(layer: "waterlogging", source: sourcePath))
             #expect(report.imported == 2 && report.rejected == 2)
             #expect(report.issues.contains { $0.feature == "nan" && $0.reason.contains("finite") }, "\(report.issues)")
@@ -232,7 +232,7 @@ import Testing
             features.append(("{\"id\":\"bridge\",\"bridge\":\"yes\",\"类型\":\"主干路\"}", line((116.0005, 29.7001), (116.0075, 29.7079))))
             features.append(("{\"id\":\"viaduct\",\"bridge\":\"no\",\"类型\":\"高架\"}", line((116.0075, 29.7001), (116.0005, 29.7079))))
             let source = try write(geoJSON(features), to: dir, "roads.geojson")
-            let store = try Store.openOrCreate(dir.appendingPathComponent("city.gpkg").path)
+            let store = try GeoPackageStore.openOrCreate(dir.appendingPathComponent("city.gpkg").path)
             var options = ImportOptions(layer: "roads", source: source)
             options.node = true
             options.noNodeWhere = [(field: "类型", value: "高架")]
@@ -255,7 +255,7 @@ import Testing
                 total += length
                 if ids[i].contains("-") { pieces += length }
             }
-            let plain = try Store.openOrCreate(dir.appendingPathComponent("plain.gpkg").path)
+            let plain = try GeoPackageStore.openOrCreate(dir.appendingPathComponent("plain.gpkg").path)
             _ = try plain.importLayer(ImportOptions(layer: "roads", source: source))
             let unsplit = try plain.snapshot("roads")
             var expected = 0.0

@@ -20,8 +20,8 @@ func cityJSONScratchFolder() throws -> URL {
 func cityJSONCleanUp(_ folder: URL) { try? FileManager.default.removeItem(at: folder) }
 
 /// Imports a CityJSON file into a new store in `folder` and returns the store and the report.
-func cityJSONImport(_ source: String, into folder: URL, name: String = "city.gpkg") throws -> (Store, ImportReport) {
-    let store = try Store.openOrCreate(folder.appendingPathComponent(name).path)
+func cityJSONImport(_ source: String, into folder: URL, name: String = "city.gpkg") throws -> (GeoPackageStore, ImportReport) {
+    let store = try GeoPackageStore.openOrCreate(folder.appendingPathComponent(name).path)
     let report = try store.importCityJSON(ImportOptions(layer: "buildings", source: source))
     return (store, report)
 }
@@ -222,7 +222,7 @@ struct CityJSONRulesTests {
             .replacingOccurrences(of: "[100,100,0],[104,100,0],[100,103,0]", with: "[85100,447100,0],[85104,447100,0],[85100,447103,0]")
             .replacingOccurrences(of: "[[0,0,1],", with: "[[85000,447000,1],")
             .write(toFile: path, atomically: true, encoding: .utf8)
-        let store = try Store.openOrCreate(folder.appendingPathComponent("a.gpkg").path)
+        let store = try GeoPackageStore.openOrCreate(folder.appendingPathComponent("a.gpkg").path)
         let error = try #require(throws: StoreError.self) {
             _ = try store.importCityJSON(ImportOptions(layer: "buildings", source: path))
         }

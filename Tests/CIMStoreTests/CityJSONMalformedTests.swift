@@ -100,7 +100,7 @@ struct CityJSONMalformedTests {
     func wrongLayer() throws {
         let folder = try cityJSONScratchFolder()
         defer { cityJSONCleanUp(folder) }
-        let store = try Store.openOrCreate(folder.appendingPathComponent("city.gpkg").path)
+        let store = try GeoPackageStore.openOrCreate(folder.appendingPathComponent("city.gpkg").path)
         let error = try #require(throws: StoreError.self) {
             _ = try store.importCityJSON(ImportOptions(layer: "roads", source: cityJSONData("delft.city.json")))
         }

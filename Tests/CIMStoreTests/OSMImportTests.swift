@@ -20,7 +20,7 @@ final class ImportedCity: @unchecked Sendable {
         directory = try ImportedCity.fixtureDirectory(name)
         store = directory.appendingPathComponent("\(name).gpkg").path
         let started = Date()
-        let opened = try Store.openOrCreate(store)
+        let opened = try GeoPackageStore.openOrCreate(store)
         let reports = try opened.importOSM(source: pbf, preset: OSMPreset.shipped())
         seconds = Date().timeIntervalSince(started)
         self.reports = Dictionary(uniqueKeysWithValues: reports.map { ($0.layer, $0) })
@@ -80,7 +80,7 @@ func referenceCounts(_ pbf: String) throws -> [String: Int] {
             #expect(report.imported + report.rejected == report.selected,
                     "\(name) \(layer): imported \(report.imported) + rejected \(report.rejected) = selected \(report.selected)")
             #expect(report.read >= report.selected)
-            let store = try Store.open(city.store)
+            let store = try GeoPackageStore.open(city.store)
             #expect(store.featureCount(layer) == report.imported)
             print("[osm cross-check] \(name) \(layer): ogr2ogr -sql \(reference), cim read \(report.read) selected \(report.selected) imported \(report.imported) rejected \(report.rejected) repaired \(report.repaired)")
         }
@@ -90,7 +90,7 @@ func referenceCounts(_ pbf: String) throws -> [String: Int] {
     func valueCountsAgreeWithGDAL(_ name: String) throws {
         let city = try ImportedCity.named(name)
         let expected = try referenceCounts(city.pbf)
-        let store = try Store.open(city.store)
+        let store = try GeoPackageStore.open(city.store)
         func check(_ layer: String, _ field: String, _ prefix: String) throws {
             let report = try #require(city.reports[layer])
             let counts = try store.valueCounts(layer, field: field, limit: 100)
@@ -115,7 +115,7 @@ func referenceCounts(_ pbf: String) throws -> [String: Int] {
     @Test("the store's CRS is the city's UTM zone and every layer is in it", arguments: [("porto", "EPSG:32629"), ("helsinki", "EPSG:32635")])
     func storeCRS(_ name: String, _ crs: String) throws {
         let city = try ImportedCity.named(name)
-        let store = try Store.open(city.store)
+        let store = try GeoPackageStore.open(city.store)
         #expect(store.crs?.identifier == crs)
         for report in city.reports.values {
             #expect(report.storeCRS == crs)
@@ -151,14 +151,14 @@ func referenceCounts(_ pbf: String) throws -> [String: Int] {
         #expect(listing.contains("pipe_nodes (Point)"))
         // The R-tree has one entry per feature.
         let rtree = try ogrinfo([city.store, "-sql", "SELECT COUNT(*) AS n FROM rtree_buildings_geom", "-q"])
-        let count = try Store.open(city.store).featureCount("buildings") ?? -1
+        let count = try GeoPackageStore.open(city.store).featureCount("buildings") ?? -1
         #expect(rtree.contains("n (Integer) = \(count)"), "\(rtree)")
     }
 
     @Test("every rejection and repair is listed with its OSM id and an explanation", arguments: cities)
     func rejectionsAreExplained(_ name: String) throws {
         let city = try ImportedCity.named(name)
-        let store = try Store.open(city.store)
+        let store = try GeoPackageStore.open(city.store)
         for (layer, report) in city.reports {
             let issues = try store.importIssues(layer: layer)
             #expect(issues == report.issues, "\(layer): cim_import_issues holds the report's issues")
@@ -182,7 +182,7 @@ func referenceCounts(_ pbf: String) throws -> [String: Int] {
     @Test("metadata: cim_layers records every import, ids are OSM ids", arguments: cities)
     func provenance(_ name: String) throws {
         let city = try ImportedCity.named(name)
-        let store = try Store.open(city.store)
+        let store = try GeoPackageStore.open(city.store)
         let records = try store.layerRecords()
         #expect(Set(records.map(\.layer)) == ["buildings", "facilities", "roads", "pipes", "pipe_nodes"])
         for record in records {

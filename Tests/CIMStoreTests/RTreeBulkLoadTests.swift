@@ -47,7 +47,7 @@ struct RTreeBulkLoadTests {
     func structureAndContents(count: Int) throws {
         try withTemporaryDirectory { dir in
             let path = dir.appendingPathComponent("s.gpkg").path
-            let store = try Store.openOrCreate(path)
+            let store = try GeoPackageStore.openOrCreate(path)
             let table = try layer(count, seed: UInt64(count))
             try store.writeLayer(table, provenance: LayerProvenance(source: "test"), establishing: try CoordinateReferenceSystem(epsg: 4548))
             #expect(try sql(path, "SELECT rtreecheck('rtree_boxes_geom')") == "ok")
@@ -75,7 +75,7 @@ struct RTreeBulkLoadTests {
     func windowQueries() throws {
         try withTemporaryDirectory { dir in
             let path = dir.appendingPathComponent("w.gpkg").path
-            let store = try Store.openOrCreate(path)
+            let store = try GeoPackageStore.openOrCreate(path)
             let table = try layer(20000, seed: 7)
             try store.writeLayer(table, provenance: LayerProvenance(source: "test"), establishing: try CoordinateReferenceSystem(epsg: 4548))
             var seen = 0
@@ -111,7 +111,7 @@ struct RTreeBulkLoadTests {
     func laterEditsThroughGDAL() throws {
         try withTemporaryDirectory { dir in
             let path = dir.appendingPathComponent("e.gpkg").path
-            let store = try Store.openOrCreate(path)
+            let store = try GeoPackageStore.openOrCreate(path)
             try store.writeLayer(try layer(6000, seed: 3), provenance: LayerProvenance(source: "test"), establishing: try CoordinateReferenceSystem(epsg: 4548))
             // GDAL's triggers are back in place: an append through GDAL and a delete go through the R*Tree module.
             let source = try write(#"{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"k": -1}, "geometry": {"type": "MultiPolygon", "coordinates": [[[[1, 1], [2, 1], [2, 2], [1, 1]]]]}}]}"#, to: dir, "one.geojson")

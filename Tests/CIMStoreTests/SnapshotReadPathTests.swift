@@ -30,7 +30,7 @@ struct SnapshotReadPathTests {
     @Test("every layer of the Porto and Helsinki imports, all fields", arguments: ["porto", "helsinki"])
     func realImports(name: String) throws {
         let city = try ImportedCity.named(name)
-        let store = try Store.open(city.store)
+        let store = try GeoPackageStore.open(city.store)
         var rows = 0
         for layer in store.layerNames where !layer.hasPrefix("cim_") {
             let direct = try store.snapshot(layer, fields: nil, via: .directOnly, progress: nil)
@@ -45,7 +45,7 @@ struct SnapshotReadPathTests {
     func awkwardCases() throws {
         try withTemporaryDirectory { dir in
             let path = dir.appendingPathComponent("a.gpkg").path
-            let store = try Store.openOrCreate(path)
+            let store = try GeoPackageStore.openOrCreate(path)
             var geometries = GeometryColumn()
             try geometries.append(Geometry(wkt: "MULTIPOLYGON (((0 0, 10 0, 10 10, 0 10, 0 0), (2 2, 2 4, 4 4, 4 2, 2 2)), ((20 0, 30 0, 30 5, 20 0)))"))
             geometries.beginFeature(.multiPolygon); geometries.endFeature()  // empty
@@ -60,7 +60,7 @@ struct SnapshotReadPathTests {
             // A row with no geometry at all, written through GDAL's SQL (its R-tree triggers use GDAL's functions).
             let insert = try run("ogrinfo", [path, "-sql", "INSERT INTO odd (geom, name) VALUES (NULL, 'no geometry')"])
             #expect(insert.status == 0, "\(insert.stderr)")
-            let reopened = try Store.open(path)
+            let reopened = try GeoPackageStore.open(path)
             for fields in [nil, ["height", "name"]] as [[String]?] {
                 let direct = try reopened.snapshot("odd", fields: fields, via: .directOnly, progress: nil)
                 let ogr = try reopened.snapshot("odd", fields: fields, via: .ogrOnly, progress: nil)
@@ -79,7 +79,7 @@ struct SnapshotReadPathTests {
     func malformedBlob() throws {
         try withTemporaryDirectory { dir in
             let path = dir.appendingPathComponent("m.gpkg").path
-            let store = try Store.openOrCreate(path)
+            let store = try GeoPackageStore.openOrCreate(path)
             var geometries = GeometryColumn()
             for k in 0 ..< 3 { try geometries.append(Geometry(wkt: "POINT (\(400_000 + k) 3288000)")) }
             try store.writeLayer(FeatureTable(name: "pts", geometryType: .point, geometries: geometries, crs: try CoordinateReferenceSystem(epsg: 4548)),
@@ -90,7 +90,7 @@ struct SnapshotReadPathTests {
                 let update = try run("sqlite3", [path, triggers + "UPDATE pts SET geom = \(blob) WHERE fid = 2"])
                 #expect(update.status == 0, "\(update.stderr)")
                 do {
-                    _ = try Store.open(path).snapshot("pts")
+                    _ = try GeoPackageStore.open(path).snapshot("pts")
                     Issue.record("\(why): no error")
                 } catch let error as StoreError {
                     #expect(error.layer == "pts" && error.feature == "fid 2", "\(why): \(error)")

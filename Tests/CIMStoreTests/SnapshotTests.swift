@@ -3,7 +3,7 @@ import CIMStore
 import Foundation
 import Testing
 
-/// `Store.snapshot`: the layer in memory agrees with what GDAL's own tools read from the GeoPackage.
+/// `GeoPackageStore.snapshot`: the layer in memory agrees with what GDAL's own tools read from the GeoPackage.
 @Suite struct SnapshotTests {
     /// (fid, id, ST_Area) of every building, read by ogr2ogr from the store (GeoPackage SQL, fid order).
     static func gdalBuildings(_ path: String) throws -> [(fid: Int64, id: String, area: Double)] {
@@ -22,7 +22,7 @@ import Testing
     @Test("snapshot of buildings: same count, fids, ids and areas as ogr2ogr reads", arguments: ["porto", "helsinki"])
     func buildingsAgreeWithGDAL(_ name: String) throws {
         let city = try ImportedCity.named(name)
-        let store = try Store.open(city.store)
+        let store = try GeoPackageStore.open(city.store)
         let table = try store.snapshot("buildings")
         let reference = try Self.gdalBuildings(city.store)
         #expect(table.count == store.featureCount("buildings"))
@@ -50,7 +50,7 @@ import Testing
 
     @Test func fieldsSubsetAndErrors() throws {
         let city = try ImportedCity.named("helsinki")
-        let store = try Store.open(city.store)
+        let store = try GeoPackageStore.open(city.store)
         let some = try store.snapshot("buildings", fields: ["use", "floors"])
         #expect(some.columns.map(\.name) == ["floors", "use"], "in the layer's field order")
         #expect(some.text("id") == nil)
@@ -66,7 +66,7 @@ import Testing
 
     @Test func facilitiesArePointsOrPolygons() throws {
         let city = try ImportedCity.named("porto")
-        let store = try Store.open(city.store)
+        let store = try GeoPackageStore.open(city.store)
         let table = try store.snapshot("facilities")
         #expect(table.count == city.reports["facilities"]?.imported)
         #expect(table.geometryType == .geometryCollection, "a layer of mixed geometry")
@@ -79,12 +79,12 @@ import Testing
 
     @Test func importedPolygonsAreValid() throws {
         let city = try ImportedCity.named("porto")
-        let table = try Store.open(city.store).snapshot("buildings")
+        let table = try GeoPackageStore.open(city.store).snapshot("buildings")
         var invalid: [String] = []
         for i in 0 ..< table.count where !(try table.geometries.geometry(i).isValid()) { invalid.append(table.text("id")?[i] ?? "?") }
         #expect(invalid.isEmpty, "invalid after import: \(invalid.prefix(10))")
         // Everything repaired is listed with its OSM id.
-        let repaired = try Store.open(city.store).importIssues(layer: "buildings").filter { $0.action == .repaired }
+        let repaired = try GeoPackageStore.open(city.store).importIssues(layer: "buildings").filter { $0.action == .repaired }
         #expect(repaired.count == city.reports["buildings"]?.repaired)
         #expect(repaired.allSatisfy { $0.feature.hasPrefix("way/") || $0.feature.hasPrefix("relation/") })
     }

@@ -40,7 +40,7 @@ import Testing
             let second = try store.recordCheck(Self.record(year: 2025, inputs: inputs), values: Self.values, areas: Self.areaLayer(crs: store.crs),
                                                provenance: LayerProvenance(source: "test"))
             #expect(first == 1 && second == 2)
-            let reopened = try Store.open(path)
+            let reopened = try GeoPackageStore.open(path)
             let checks = try reopened.checkRecords()
             #expect(checks.map(\.year) == [2024, 2025])
             #expect(checks[0].inputs == inputs && checks[0].index == 71.5 && checks[0].dimensionIndex.contains("健康舒适"))
@@ -70,8 +70,8 @@ import Testing
                                       provenance: LayerProvenance(source: "test"))
             }
             #expect(try StoreFingerprint(path) == before)
-            #expect(try Store.open(path).checkRecords().map(\.year) == [2024])
-            #expect(try Store.open(path).checkValues(check: 2).isEmpty)
+            #expect(try GeoPackageStore.open(path).checkRecords().map(\.year) == [2024])
+            #expect(try GeoPackageStore.open(path).checkValues(check: 2).isEmpty)
         }
     }
 

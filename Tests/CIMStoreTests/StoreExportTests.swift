@@ -14,7 +14,7 @@ import Testing
           arguments: ["gpkg", "geojson", "shp", "fgb", "csv"])
     func exportAndReadBack(_ ext: String) throws {
         let city = try ImportedCity.named("helsinki")
-        let store = try Store.open(city.store)
+        let store = try GeoPackageStore.open(city.store)
         let count = try #require(store.featureCount("buildings"))
         try withTemporaryDirectory { dir in
             let output = dir.appendingPathComponent("buildings.\(ext)").path
@@ -42,7 +42,7 @@ import Testing
             }
 
             // Import again into a new store: the same ids and (for the lossless formats) the same areas.
-            let again = try Store.openOrCreate(dir.appendingPathComponent("again.gpkg").path)
+            let again = try GeoPackageStore.openOrCreate(dir.appendingPathComponent("again.gpkg").path)
             let report = try again.importLayer(ImportOptions(layer: "buildings", source: output,
                                                              sourceCRS: ext == "csv" ? store.crs : nil))
             #expect(report.imported == count, "\(ext): \(report.imported) of \(count), issues \(report.issues.prefix(3))")
@@ -71,7 +71,7 @@ import Testing
     }
 
     @Test func unknownExtensionFailsWithNothingWritten() throws {
-        let store = try Store.open(try ImportedCity.named("helsinki").store)
+        let store = try GeoPackageStore.open(try ImportedCity.named("helsinki").store)
         try withTemporaryDirectory { dir in
             let output = dir.appendingPathComponent("buildings.xyz").path
             let error = expectStoreError { try store.exportLayer("buildings", to: output) }
@@ -80,14 +80,14 @@ import Testing
             #expect(error?.hint?.contains(".gpkg") == true)
             let contents = try FileManager.default.contentsOfDirectory(atPath: dir.path)
             #expect(contents.isEmpty)
-            #expect(throws: StoreError.self) { try Store.driver(forOutput: "a.kml") }
-            #expect(try Store.driver(forOutput: "A.GeoJSON") == "GeoJSON")
-            #expect(try Store.driver(forOutput: "x.fgb") == "FlatGeobuf")
+            #expect(throws: StoreError.self) { try GeoPackageStore.driver(forOutput: "a.kml") }
+            #expect(try GeoPackageStore.driver(forOutput: "A.GeoJSON") == "GeoJSON")
+            #expect(try GeoPackageStore.driver(forOutput: "x.fgb") == "FlatGeobuf")
         }
     }
 
     @Test func missingLayerFailsWithNothingWritten() throws {
-        let store = try Store.open(try ImportedCity.named("helsinki").store)
+        let store = try GeoPackageStore.open(try ImportedCity.named("helsinki").store)
         try withTemporaryDirectory { dir in
             let error = expectStoreError { try store.exportLayer("trees", to: dir.appendingPathComponent("t.gpkg").path) }
             #expect(error?.layer == "trees")
@@ -98,7 +98,7 @@ import Testing
 
     @Test func failedExportLeavesNothingBehind() throws {
         // Facilities mix points and polygons; a Shapefile holds one geometry type, so GDAL fails part-way.
-        let store = try Store.open(try ImportedCity.named("porto").store)
+        let store = try GeoPackageStore.open(try ImportedCity.named("porto").store)
         try withTemporaryDirectory { dir in
             let output = dir.appendingPathComponent("facilities.shp").path
             let error = expectStoreError { try store.exportLayer("facilities", to: output) }
@@ -110,7 +110,7 @@ import Testing
     }
 
     @Test func exportIntoAnExistingGeoPackageAddsAndReplacesLayers() throws {
-        let store = try Store.open(try ImportedCity.named("helsinki").store)
+        let store = try GeoPackageStore.open(try ImportedCity.named("helsinki").store)
         try withTemporaryDirectory { dir in
             let output = dir.appendingPathComponent("out.gpkg").path
             try store.exportLayer("buildings", to: output)

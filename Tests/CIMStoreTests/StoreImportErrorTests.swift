@@ -7,9 +7,9 @@ import Testing
 /// features, a repair or rejection that is counted and listed with the feature's id.
 @Suite struct StoreImportErrorTests {
     /// A store with buildings and roads, and its fingerprint.
-    static func makeStore(_ dir: URL) throws -> (Store, String) {
+    static func makeStore(_ dir: URL) throws -> (GeoPackageStore, String) {
         let path = dir.appendingPathComponent("city.gpkg").path
-        let store = try Store.openOrCreate(path)
+        let store = try GeoPackageStore.openOrCreate(path)
         _ = try store.importLayer(ImportOptions(layer: "buildings", source: write(jiujiangBuildings(), to: dir, "good.geojson")))
         _ = try store.importLayer(ImportOptions(layer: "roads", source: write(geoJSON([
             ("{\"id\":\"r1\",\"class\":\"primary\"}", "{\"type\":\"LineString\",\"coordinates\":[[115.99,29.709],[115.999,29.709]]}"),
@@ -28,7 +28,7 @@ import Testing
             if let error { try check(error, dir) }
             let after = try StoreFingerprint(path)
             #expect(after == before, "the store changed: \(before) → \(after)")
-            // The same Store object still works afterwards.
+            // The same GeoPackageStore object still works afterwards.
             #expect(try store.snapshot("buildings").text("id") == ["b1", "b2", "b3", "b4", "b5"])
         }
     }
@@ -131,7 +131,7 @@ import Testing
             #expect(converted.status == 0, "\(converted.stderr)")
             #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("p.prj").path))
             // A Shapefile without .prj imports the same way (lon/lat assumed, with a warning).
-            let store = try Store.openOrCreate(dir.appendingPathComponent("s.gpkg").path, crs: CoordinateReferenceSystem(epsg: 32631))
+            let store = try GeoPackageStore.openOrCreate(dir.appendingPathComponent("s.gpkg").path, crs: CoordinateReferenceSystem(epsg: 32631))
             let report = try store.importLayer(ImportOptions(layer: "pipe_nodes", source: shp))
             #expect(report.imported == 1 && report.sourceCRS == "EPSG:4326")
             #expect(report.warnings.contains { $0.contains("no CRS") })

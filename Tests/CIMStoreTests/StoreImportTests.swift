@@ -9,7 +9,7 @@ import Testing
     @Test func geoJSONBuildingsGetAGaussKrugerStore() throws {
         try withTemporaryDirectory { dir in
             let source = try write(jiujiangBuildings(), to: dir, "jiujiang.geojson")
-            let store = try Store.openOrCreate(dir.appendingPathComponent("city.gpkg").path)
+            let store = try GeoPackageStore.openOrCreate(dir.appendingPathComponent("city.gpkg").path)
             let report = try store.importLayer(ImportOptions(layer: "buildings", source: source))
             #expect(report.read == 5 && report.selected == 5 && report.imported == 5)
             #expect(report.rejected == 0 && report.repaired == 0 && report.split == 0)
@@ -50,7 +50,7 @@ import Testing
 
                 """
             let source = try write(csv, to: dir, "projected.csv")
-            let store = try Store.openOrCreate(dir.appendingPathComponent("s.gpkg").path)
+            let store = try GeoPackageStore.openOrCreate(dir.appendingPathComponent("s.gpkg").path)
             let report = try store.importLayer(ImportOptions(layer: "buildings", source: source,
                                                              sourceCRS: CoordinateReferenceSystem(epsg: 4548)))
             #expect(report.imported == 2)
@@ -69,7 +69,7 @@ import Testing
                 ("{\"BLDG_ID\":\"A-1\",\"NUM_FLOORS\":7,\"H\":21.5,\"USAGE\":\"commercial\",\"BUILT\":1998}", squareJSON(115.99, 29.71)),
                 ("{\"BLDG_ID\":\"A-2\",\"NUM_FLOORS\":null,\"H\":9,\"USAGE\":\"Residential\",\"BUILT\":null}", squareJSON(115.991, 29.71)),
             ]), to: dir, "mapped.geojson")
-            let store = try Store.openOrCreate(dir.appendingPathComponent("s.gpkg").path)
+            let store = try GeoPackageStore.openOrCreate(dir.appendingPathComponent("s.gpkg").path)
             let report = try store.importLayer(ImportOptions(layer: "buildings", source: source, fieldMap: [
                 "id": "BLDG_ID", "floors": "NUM_FLOORS", "height": "h", "use": "USAGE", "year": "BUILT",
             ]))
@@ -99,7 +99,7 @@ import Testing
             #expect(mapping.map("use", "other") == "other")
             #expect(mapping.map("category", "住宅") == "住宅")
 
-            let store = try Store.openOrCreate(dir.appendingPathComponent("s.gpkg").path)
+            let store = try GeoPackageStore.openOrCreate(dir.appendingPathComponent("s.gpkg").path)
             let report = try store.importLayer(ImportOptions(layer: "buildings", source: source, values: mapping))
             #expect(report.imported == 6)
             let table = try store.snapshot("buildings")
@@ -138,7 +138,7 @@ import Testing
                 f4,supermarket,"Big, Fresh",115.996,29.716
 
                 """, to: dir, "facilities_xy.csv")
-            let store = try Store.openOrCreate(dir.appendingPathComponent("s.gpkg").path)
+            let store = try GeoPackageStore.openOrCreate(dir.appendingPathComponent("s.gpkg").path)
             let first = try store.importLayer(ImportOptions(layer: "facilities", source: wkt, sourceCRS: .wgs84))
             #expect(first.imported == 2 && first.warnings.isEmpty)
             #expect(first.storeCRS == "EPSG:4548")
@@ -171,7 +171,7 @@ import Testing
                 ("{\"id\":\"r3\",\"class\":\"footway\",\"walkable\":0}",
                  "{\"type\":\"MultiLineString\",\"coordinates\":[[[115.99,29.73],[115.991,29.73]]]}"),
             ]), to: dir, "roads.geojson")
-            let store = try Store.openOrCreate(dir.appendingPathComponent("s.gpkg").path)
+            let store = try GeoPackageStore.openOrCreate(dir.appendingPathComponent("s.gpkg").path)
             let report = try store.importLayer(ImportOptions(layer: "roads", source: source))
             #expect(report.read == 3 && report.selected == 3)
             #expect(report.imported == 5)
@@ -198,7 +198,7 @@ import Testing
                  "{\"type\":\"LineString\",\"coordinates\":[[115.99,29.71],[115.99,29.71],[115.991,29.71]]}"),
                 ("{\"id\":\"q\",\"kind\":\"sewer\"}", "{\"type\":\"LineString\",\"coordinates\":[[115.99,29.71],[115.99,29.71]]}"),
             ]), to: dir, "pipes.geojson")
-            let store = try Store.openOrCreate(dir.appendingPathComponent("s.gpkg").path)
+            let store = try GeoPackageStore.openOrCreate(dir.appendingPathComponent("s.gpkg").path)
             let n = try store.importLayer(ImportOptions(layer: "pipe_nodes", source: nodes))
             #expect(n.imported == 3 && n.split == 1)
             #expect(try store.snapshot("pipe_nodes").text("id") == ["m-1", "m-2", "o"])
@@ -215,7 +215,7 @@ import Testing
     @Test func bundleGeoPackageImportsWithNoFlags() throws {
         try withTemporaryDirectory { dir in
             // A bundle made by cim itself: import, export two layers into one GeoPackage …
-            let first = try Store.openOrCreate(dir.appendingPathComponent("first.gpkg").path)
+            let first = try GeoPackageStore.openOrCreate(dir.appendingPathComponent("first.gpkg").path)
             _ = try first.importLayer(ImportOptions(layer: "buildings", source: write(jiujiangBuildings(use: "mixed"), to: dir, "b.geojson")))
             _ = try first.importLayer(ImportOptions(layer: "roads", source: write(geoJSON([
                 ("{\"id\":\"r1\",\"class\":\"primary\",\"walkable\":1}", "{\"type\":\"LineString\",\"coordinates\":[[115.99,29.709],[115.999,29.709]]}"),
@@ -224,7 +224,7 @@ import Testing
             try first.exportLayer("buildings", to: bundle)
             try first.exportLayer("roads", to: bundle)
             // … then into a new store with no field map, no CRS, no source layer.
-            let second = try Store.openOrCreate(dir.appendingPathComponent("second.gpkg").path)
+            let second = try GeoPackageStore.openOrCreate(dir.appendingPathComponent("second.gpkg").path)
             let b = try second.importLayer(ImportOptions(layer: "buildings", source: bundle))
             let r = try second.importLayer(ImportOptions(layer: "roads", source: bundle))
             #expect(b.sourceLayers == ["buildings"] && r.sourceLayers == ["roads"])
@@ -243,7 +243,7 @@ import Testing
     @Test func reimportReplacesTheLayer() throws {
         try withTemporaryDirectory { dir in
             let path = dir.appendingPathComponent("s.gpkg").path
-            let store = try Store.openOrCreate(path)
+            let store = try GeoPackageStore.openOrCreate(path)
             let bowTie = polygonJSON([(115.99, 29.71), (115.991, 29.711), (115.991, 29.71), (115.99, 29.711), (115.99, 29.71)])
             let firstSource = try write(geoJSON([
                 ("{\"id\":\"old1\"}", squareJSON(115.99, 29.71)), ("{\"id\":\"old2\"}", squareJSON(115.992, 29.71)),
@@ -275,7 +275,7 @@ import Testing
             let source = try write(geoJSON([
                 ("{\"name\":\"x\"}", "{\"type\":\"LineString\",\"coordinates\":[[115.99,29.71],[115.991,29.71]]}"),
             ]), to: dir, "plain.geojson")
-            let store = try Store.openOrCreate(dir.appendingPathComponent("s.gpkg").path)
+            let store = try GeoPackageStore.openOrCreate(dir.appendingPathComponent("s.gpkg").path)
             let report = try store.importLayer(ImportOptions(layer: "roads", source: source))
             #expect(report.warnings.contains { $0.contains("every road is taken as walkable") }, "\(report.warnings)")
             #expect(try store.snapshot("roads").integers("walkable") == [1])
@@ -285,18 +285,18 @@ import Testing
 
     @Test func openOrCreateRules() throws {
         try withTemporaryDirectory { dir in
-            let error = expectStoreError { _ = try Store.openOrCreate(dir.appendingPathComponent("store.sqlite").path) }
+            let error = expectStoreError { _ = try GeoPackageStore.openOrCreate(dir.appendingPathComponent("store.sqlite").path) }
             #expect(error?.message.contains(".gpkg") == true)
             let path = dir.appendingPathComponent("s.gpkg").path
-            let store = try Store.openOrCreate(path, crs: CoordinateReferenceSystem(epsg: 32629))
+            let store = try GeoPackageStore.openOrCreate(path, crs: CoordinateReferenceSystem(epsg: 32629))
             #expect(store.crs?.identifier == "EPSG:32629")
             #expect(try store.metadataValue("format") == "cim-bundle")
             #expect(try store.metadataValue("version") == "1")
             #expect(expectStoreError { try store.setCRS(CoordinateReferenceSystem(epsg: 4548)) }?.message.contains("EPSG:32629") == true)
-            let lonlat = try Store.openOrCreate(dir.appendingPathComponent("g.gpkg").path)
+            let lonlat = try GeoPackageStore.openOrCreate(dir.appendingPathComponent("g.gpkg").path)
             #expect(expectStoreError { try lonlat.setCRS(.wgs84) }?.message.contains("projected") == true)
             // Reopened: the CRS is read back from the metadata.
-            #expect(try Store.open(path).crs?.identifier == "EPSG:32629")
+            #expect(try GeoPackageStore.open(path).crs?.identifier == "EPSG:32629")
         }
     }
 }

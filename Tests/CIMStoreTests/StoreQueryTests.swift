@@ -7,7 +7,7 @@ import Testing
 /// Queries (window, distance, attribute equality, limit) against brute force over the snapshot of Porto.
 @Suite struct StoreQueryTests {
     struct Fixture {
-        let store: Store
+        let store: GeoPackageStore
         let snapshot: FeatureTable
         let geometries: [Geometry]
         let index: [Int64: Int]
@@ -15,7 +15,7 @@ import Testing
 
     static func fixture() throws -> Fixture {
         let city = try ImportedCity.named("porto")
-        let store = try Store.open(city.store)
+        let store = try GeoPackageStore.open(city.store)
         let snapshot = try store.snapshot("buildings")
         let context = GEOSContext.current
         let geometries = try (0 ..< snapshot.count).map { try snapshot.geometries.geometry($0, context: context) }
@@ -24,7 +24,7 @@ import Testing
     }
 
     /// A window in the middle of the buildings' extent.
-    static func centralWindow(_ store: Store, size: Double) throws -> Envelope {
+    static func centralWindow(_ store: GeoPackageStore, size: Double) throws -> Envelope {
         let e = try #require(store.extent("buildings"))
         let cx = (e.minX + e.maxX) / 2, cy = (e.minY + e.maxY) / 2
         return Envelope(minX: cx - size / 2, minY: cy - size / 2, maxX: cx + size / 2, maxY: cy + size / 2)

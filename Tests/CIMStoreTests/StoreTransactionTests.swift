@@ -37,14 +37,14 @@ import Testing
     @Test func failedFirstImportLeavesANewStoreWithoutCRS() throws {
         try withTemporaryDirectory { dir in
             let path = dir.appendingPathComponent("new.gpkg").path
-            let store = try Store.openOrCreate(path)
+            let store = try GeoPackageStore.openOrCreate(path)
             let source = try write(geoJSON([
                 ("{\"id\":\"bad\"}", polygonJSON([(115.99, 29.71), (116.0, 29.71), (116.0, 95.0), (115.99, 29.71)])),
             ]), to: dir, "bad.geojson")
             _ = expectStoreError { _ = try store.importLayer(ImportOptions(layer: "buildings", source: source)) }
             #expect(store.crs == nil, "a CRS chosen from data that could not be imported must not stick")
-            #expect(try Store.open(path).crs == nil)
-            #expect(try Store.open(path).metadataValue("crs") == nil)
+            #expect(try GeoPackageStore.open(path).crs == nil)
+            #expect(try GeoPackageStore.open(path).metadataValue("crs") == nil)
             // The next, good import chooses the CRS from its own data.
             let good = try store.importLayer(ImportOptions(layer: "buildings", source: write(jiujiangBuildings(), to: dir, "good.geojson")))
             #expect(good.storeCRS == "EPSG:4548")
@@ -54,7 +54,7 @@ import Testing
     @Test func failedFirstWriteLeavesANewStoreWithoutCRS() throws {
         try withTemporaryDirectory { dir in
             let path = dir.appendingPathComponent("new.gpkg").path
-            let store = try Store.openOrCreate(path)
+            let store = try GeoPackageStore.openOrCreate(path)
             var geometries = GeometryColumn()
             for k in 0 ..< 2 {
                 try geometries.append(Geometry(wkt: "MULTIPOLYGON (((\(k * 10) 0, \(k * 10 + 5) 0, \(k * 10 + 5) 5, \(k * 10) 0)))"))
@@ -66,8 +66,8 @@ import Testing
                 try store.writeLayer(table, provenance: LayerProvenance(source: "test"), establishing: try CoordinateReferenceSystem(epsg: 4548))
             }
             #expect(store.crs == nil)
-            #expect(try Store.open(path).metadataValue("crs") == nil)
-            #expect(!(try Store.open(path).hasLayer("buildings")))
+            #expect(try GeoPackageStore.open(path).metadataValue("crs") == nil)
+            #expect(!(try GeoPackageStore.open(path).hasLayer("buildings")))
         }
     }
 
@@ -126,7 +126,7 @@ import Testing
 
     @Test func writeLayerRoundTripsATable() throws {
         try withTemporaryDirectory { dir in
-            let store = try Store.openOrCreate(dir.appendingPathComponent("s.gpkg").path, crs: CoordinateReferenceSystem(epsg: 4548))
+            let store = try GeoPackageStore.openOrCreate(dir.appendingPathComponent("s.gpkg").path, crs: CoordinateReferenceSystem(epsg: 4548))
             var geometries = GeometryColumn()
             try geometries.append(Geometry(wkt: "POINT (402264 3288393)"))
             try geometries.append(Geometry(wkt: "POINT (402300 3288400)"))

@@ -79,7 +79,7 @@ struct StoreFingerprint: Equatable, CustomStringConvertible {
     var records: [String]
 
     init(_ path: String) throws {
-        let store = try Store.open(path)
+        let store = try GeoPackageStore.open(path)
         layers = [:]
         checksums = [:]
         for name in store.layerNames {

@@ -1,4 +1,4 @@
-import CIMStore
+import CIMTables
 import Foundation
 
 /// How a value moved since the baseline, by the indicator's direction.

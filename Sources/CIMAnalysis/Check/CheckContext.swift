@@ -1,5 +1,5 @@
 import CIMGeometry
-import CIMStore
+import CIMTables
 import Foundation
 
 /// The layers a check reads (snapshots); nil where the store has no such layer.

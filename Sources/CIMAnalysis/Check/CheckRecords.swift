@@ -1,5 +1,5 @@
 import CIMGeometry
-import CIMStore
+import CIMTables
 import Foundation
 
 extension CheckResult {

@@ -1,5 +1,5 @@
 import CIMGeometry
-import CIMStore
+import CIMTables
 import Foundation
 
 /// One indicator's value at one place, judged.

@@ -1,4 +1,4 @@
-import CIMStore
+import CIMTables
 import Foundation
 
 /// The health-check indicator system as data (Data/indicators/city-health-check.json): per indicator its

@@ -1,5 +1,5 @@
 import CIMGeometry
-import CIMStore
+import CIMTables
 import Foundation
 
 /// Every building of a buildings snapshot (pipe service applies to all of them), with its 3D stock:

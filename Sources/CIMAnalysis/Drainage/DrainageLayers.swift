@@ -1,5 +1,5 @@
 import CIMGeometry
-import CIMStore
+import CIMTables
 
 extension GapsResult {
     /// `pipe_service`: one row per building (footprint): id, use, floors, footprint_m2, floor_area_m2,

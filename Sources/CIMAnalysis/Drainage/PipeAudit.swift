@@ -1,6 +1,6 @@
 import CIMGeometry
 import CIMIndex
-import CIMStore
+import CIMTables
 import Foundation
 
 /// How serious a defect is for the network's function.

@@ -1,6 +1,6 @@
 import CIMGeometry
 import CIMIndex
-import CIMStore
+import CIMTables
 import Foundation
 
 /// The pipe graph of a census audit. One vertex per distinct pipe end coordinate: ends join only where

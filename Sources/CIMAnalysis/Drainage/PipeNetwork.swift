@@ -1,6 +1,6 @@
 import CIMGeometry
 import CIMIndex
-import CIMStore
+import CIMTables
 import Foundation
 
 /// Which pipe kinds an analysis uses: bundle kinds (storm, sewer, combined, water, other), and whether

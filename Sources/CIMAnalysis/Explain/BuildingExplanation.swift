@@ -1,7 +1,7 @@
 import CIMGeometry
 import CIMIndex
 import CIMNetwork
-import CIMStore
+import CIMTables
 import Foundation
 
 /// One category of a building's story.

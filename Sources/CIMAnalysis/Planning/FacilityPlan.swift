@@ -1,6 +1,6 @@
 import CIMGeometry
 import CIMNetwork
-import CIMStore
+import CIMTables
 import Foundation
 
 /// What a plan maximises: residents (default), residential floor area, or residential buildings.

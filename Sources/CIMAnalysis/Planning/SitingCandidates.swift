@@ -1,6 +1,6 @@
 import CIMGeometry
 import CIMIndex
-import CIMStore
+import CIMTables
 import Foundation
 
 /// The places a plan may choose from: the features of a candidate layer (vacant parcels, public buildings

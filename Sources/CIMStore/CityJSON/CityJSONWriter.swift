@@ -264,7 +264,7 @@ public enum CityJSONWriter {
     static func replace(_ path: String, with bytes: [UInt8]) throws {
         let target = URL(fileURLWithPath: path)
         let folder = target.deletingLastPathComponent()
-        try Store.checkExportTarget(target)
+        try GeoPackageStore.checkExportTarget(target)
         let temporary = folder.appendingPathComponent(".cim-export-\(UUID().uuidString)-\(target.lastPathComponent)")
         do {
             try Data(bytes).write(to: temporary)

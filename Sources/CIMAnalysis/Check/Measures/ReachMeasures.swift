@@ -1,5 +1,5 @@
 import CIMGeometry
-import CIMStore
+import CIMTables
 import Foundation
 
 /// One run of the coverage engine (``StraightLineCoverage`` or ``NetworkCoverage``, by the check's metric)

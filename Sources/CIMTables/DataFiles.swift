@@ -30,5 +30,5 @@ public enum DataFiles {
     }
 
     /// The GDAL OSM driver configuration shipped with cim.
-    static var osmConfigFile: String? { url("osm/osmconf.ini")?.path }
+    public static var osmConfigFile: String? { url("osm/osmconf.ini")?.path }
 }

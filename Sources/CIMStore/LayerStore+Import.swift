@@ -3,7 +3,7 @@ import CIMGeometry
 import CIMIndex
 import Foundation
 
-extension Store {
+extension LayerStore {
     /// Imports a source into a bundle layer, replacing the layer in one transaction (see ``ImportOptions``).
     ///
     /// Geometries are checked one by one: null, empty, NaN and wrong-type geometries are rejected; invalid

@@ -1,17 +1,22 @@
+@_exported import CIMTables
 import CGDAL
 import CIMGeometry
 import CIMIndex
+import CIMTables
 import Foundation
 
-/// A CIM store: one GeoPackage holding the bundle layers (buildings, facilities, roads, pipes, pipe_nodes,
+/// The embedded ``LayerStore``: one GeoPackage holding the bundle layers (buildings, facilities, roads, pipes, pipe_nodes,
 /// areas, waterlogging), result layers, and the tables `cim_metadata` (key/value: format, version, CRS)
 /// and `cim_layers` (per layer: source, source CRS, import time, counts). All layers share one projected
 /// metric CRS, recorded in `cim_metadata`. Every spatial layer carries GeoPackage's R-tree index.
 ///
 /// A store is used from one thread at a time (GDAL datasets are not thread-safe).
-public final class Store {
+public final class GeoPackageStore: LayerStore {
     /// The GeoPackage file.
     public let path: String
+    /// The GeoPackage file (``LayerStore/address``).
+    public var address: String { path }
+    public var backend: StoreBackend { .geoPackage }
     let dataset: OGRDataset
     /// The store's CRS; nil until the first layer is imported.
     public internal(set) var crs: CoordinateReferenceSystem?
@@ -28,14 +33,14 @@ public final class Store {
     ///
     /// A store whose last write was interrupted (a hot `-journal` beside it) is opened for writing even when
     /// only reading was asked, so that SQLite can roll the interrupted transaction back first.
-    public static func open(_ path: String, update: Bool = false) throws -> Store {
+    public static func open(_ path: String, update: Bool = false) throws -> GeoPackageStore {
         let interrupted = FileManager.default.fileExists(atPath: path + "-journal")
         let dataset = try OGRDataset.open(path, update: update || interrupted, allowedDrivers: ["GPKG"])
-        return try Store(path: path, dataset: dataset)
+        return try GeoPackageStore(path: path, dataset: dataset)
     }
 
     /// Opens a store for writing, creating an empty one when the file does not exist.
-    public static func openOrCreate(_ path: String, crs: CoordinateReferenceSystem? = nil) throws -> Store {
+    public static func openOrCreate(_ path: String, crs: CoordinateReferenceSystem? = nil) throws -> GeoPackageStore {
         if FileManager.default.fileExists(atPath: path) {
             let store = try open(path, update: true)
             if store.crs == nil, let crs { try store.setCRS(crs) }
@@ -45,7 +50,7 @@ public final class Store {
             throw StoreError("a store is a GeoPackage and its name must end in .gpkg", file: path)
         }
         let dataset = try OGRDataset.create(path, driver: "GPKG")
-        let store = try Store(path: path, dataset: dataset)
+        let store = try GeoPackageStore(path: path, dataset: dataset)
         try store.ensureMetadataTables()
         try store.setMetadata("format", "cim-bundle")
         try store.setMetadata("version", "1")

@@ -1,19 +1,8 @@
+import CIMTables
 import CGDAL
 import Foundation
 
-/// What the store records about one layer (a row of `cim_layers`).
-public struct LayerRecord: Sendable, Codable, Equatable {
-    public var layer: String
-    public var source: String
-    public var sourceLayer: String
-    public var sourceCRS: String
-    public var importedAt: String
-    public var features: Int
-    public var repaired: Int
-    public var rejected: Int
-}
-
-extension Store {
+extension GeoPackageStore {
     /// Creates `cim_metadata` and `cim_layers` as GeoPackage attribute tables when missing.
     func ensureMetadataTables() throws {
         if dataset.layer(named: StoreTables.metadata) == nil {

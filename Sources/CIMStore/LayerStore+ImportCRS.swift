@@ -8,7 +8,7 @@ struct ImportCRS {
     var warning: String?
 }
 
-extension Store {
+extension LayerStore {
     /// Decides an import's CRSs. The source CRS is the one given (`--source-crs`), else the one the source
     /// declares, else EPSG:4326 with a warning when the coordinates look like lon/lat, else an error asking
     /// for `--source-crs`. The target is the store's CRS; a new store takes `--crs`, else the source's own

@@ -1,14 +1,7 @@
+import CIMTables
 import CGDAL
 
-/// How complete a field is: non-null values out of all features.
-public struct FieldCompleteness: Sendable, Equatable {
-    public var field: String
-    public var nonNull: Int
-    public var total: Int
-    public var share: Double { total == 0 ? 0 : Double(nonNull) / Double(total) }
-}
-
-extension Store {
+extension GeoPackageStore {
     /// Non-null counts of every field of a layer, in one SQL pass (`COUNT(field)`).
     public func completeness(_ layer: String) throws -> [FieldCompleteness] {
         let specs = fields(layer)
@@ -20,7 +13,7 @@ extension Store {
     }
 
     /// Counts of each value of a field, most frequent first.
-    public func valueCounts(_ layer: String, field: String, limit: Int = 30) throws -> [(value: String?, count: Int)] {
+    public func valueCounts(_ layer: String, field: String, limit: Int) throws -> [(value: String?, count: Int)] {
         guard fields(layer).contains(where: { $0.name == field }) else { return [] }
         return try dataset.query("SELECT \"\(field)\", COUNT(*) AS n FROM \"\(layer)\" GROUP BY \"\(field)\" ORDER BY n DESC, \"\(field)\" LIMIT \(limit)")
             .map { ($0[0], Int($0[1] ?? "0") ?? 0) }

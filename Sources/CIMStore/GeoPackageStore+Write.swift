@@ -1,41 +1,13 @@
+import CIMTables
 import CGDAL
 import CIMGeometry
 import Foundation
 
-/// Where a written layer came from, recorded in `cim_layers`.
-public struct LayerProvenance: Sendable {
-    public var source: String
-    public var sourceLayer: String
-    public var sourceCRS: String
-    public var repaired: Int
-    public var rejected: Int
-    public var issues: [ImportIssue]
-    public init(source: String, sourceLayer: String = "", sourceCRS: String = "", repaired: Int = 0, rejected: Int = 0, issues: [ImportIssue] = []) {
-        self.source = source
-        self.sourceLayer = sourceLayer
-        self.sourceCRS = sourceCRS
-        self.repaired = repaired
-        self.rejected = rejected
-        self.issues = issues
-    }
-}
-
-extension Store {
-    /// Writes `table` as a layer, replacing any layer of that name, in one transaction: if anything fails
-    /// (or the process dies) the previous contents stay. The layer gets GeoPackage's R-tree index, the
-    /// store's CRS, and a `cim_layers` record. `progress` is called with the number of features written.
-    ///
-    /// `establishing` fixes the store's CRS in the same transaction (for the first import into a new
-    /// store): if the write fails, the store is left without a CRS, as it was.
-    public func writeLayer(_ table: FeatureTable, provenance: LayerProvenance, establishing newCRS: CoordinateReferenceSystem? = nil,
-                           progress: ((Int) -> Void)? = nil) throws {
-        try writeLayers([table], provenance: provenance, establishing: newCRS) { _, count in progress?(count) }
-    }
-
+extension GeoPackageStore {
     /// Writes several layers in one transaction (each replacing any layer of its name): either all of them
     /// land, or none and the previous contents stay. `progress` gets the layer name and features written.
-    public func writeLayers(_ tables: [FeatureTable], provenance: LayerProvenance, establishing newCRS: CoordinateReferenceSystem? = nil,
-                            progress: ((String, Int) -> Void)? = nil) throws {
+    public func writeLayers(_ tables: [FeatureTable], provenance: LayerProvenance, establishing newCRS: CoordinateReferenceSystem?,
+                            progress: ((String, Int) -> Void)?) throws {
         for table in tables {
             guard table.geometryType == nil || crs != nil || newCRS != nil else {
                 throw StoreError("the store has no CRS yet", file: path, layer: table.name)
@@ -152,37 +124,5 @@ extension Store {
             if let progress, i % 4096 == 4095 { progress(i + 1) }
         }
         progress?(table.count)
-    }
-}
-
-extension Store {
-    /// Checks, before any work, that the results of an analysis of `source` can go to the GeoPackage
-    /// `path` (`--out`): a new file needs an existing folder and a .gpkg name; an existing file must be a
-    /// GeoPackage whose CRS, when it has one, is the source store's — results are never written in one CRS
-    /// under another's name.
-    public static func checkResultTarget(_ path: String, for source: Store) throws {
-        let target = URL(fileURLWithPath: path)
-        try checkExportTarget(target)
-        guard FileManager.default.fileExists(atPath: path) else {
-            guard path.lowercased().hasSuffix(".gpkg") else {
-                throw StoreError("a store is a GeoPackage and its name must end in .gpkg", file: path)
-            }
-            return
-        }
-        let other: Store
-        do { other = try Store.open(path) } catch let error as StoreError where error.cause == nil {
-            throw StoreError("the target exists and is not a GeoPackage", file: path, hint: "choose another name")
-        }
-        if let theirs = other.crs, let ours = source.crs, theirs != ours {
-            throw StoreError("the store's CRS is \(theirs.identifier), the results are in \(ours.identifier)", file: path,
-                             hint: "write them to a new file, or to a store in \(ours.identifier)")
-        }
-    }
-
-    /// Opens (or creates) the GeoPackage `path` for the results of an analysis of `source`, after
-    /// ``checkResultTarget(_:for:)``; a new store gets the source's CRS.
-    public static func openResultTarget(_ path: String, for source: Store) throws -> Store {
-        try checkResultTarget(path, for: source)
-        return try openOrCreate(path, crs: source.crs)
     }
 }

@@ -2,7 +2,7 @@ import CGDAL
 import CIMGeometry
 import Foundation
 
-extension Store {
+extension GeoPackageStore {
     /// Loads a layer into memory: geometries into a flat ``GeometryColumn`` (WKB parsed in Swift),
     /// attributes into typed columns. `fields` limits the attribute columns (all when nil). Features come
     /// in fid order.
@@ -10,7 +10,7 @@ extension Store {
     /// A GeoPackage layer whose fields are plain integers, reals and strings is read straight from its
     /// SQLite table (``GeoPackageConnection/read(table:layer:fidColumn:geometryColumn:fields:expected:progress:)``); anything else through OGR (`OGR_L_GetNextFeature`, the geometry
     /// exported with `OGR_G_ExportToIsoWkb`). Both give the same table.
-    public func snapshot(_ layerName: String, fields wanted: [String]? = nil, progress: ((Int) -> Void)? = nil) throws -> FeatureTable {
+    public func snapshot(_ layerName: String, fields wanted: [String]?, progress: ((Int) -> Void)?) throws -> FeatureTable {
         try snapshot(layerName, fields: wanted, via: .automatic, progress: progress)
     }
 

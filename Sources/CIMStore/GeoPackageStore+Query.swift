@@ -1,32 +1,10 @@
+import CIMTables
 import CGDAL
 import CIMGeometry
 import CIMIndex
 import Foundation
 
-/// A query of one layer: a window, a distance from a point, an attribute equality, a limit.
-public struct LayerQuery: Sendable {
-    public var bbox: Envelope?
-    public var near: (x: Double, y: Double)?
-    public var within: Double?
-    public var equals: [(field: String, value: String)]
-    public var limit: Int?
-    public init(bbox: Envelope? = nil, near: (x: Double, y: Double)? = nil, within: Double? = nil,
-                equals: [(field: String, value: String)] = [], limit: Int? = nil) {
-        self.bbox = bbox
-        self.near = near
-        self.within = within
-        self.equals = equals
-        self.limit = limit
-    }
-}
-
-/// The answer of a ``LayerQuery``: matching features and, for a `near` query, their distances.
-public struct QueryResult: Sendable {
-    public var table: FeatureTable
-    public var distances: [Double]?
-}
-
-extension Store {
+extension GeoPackageStore {
     /// Answers a query through GeoPackage's R-tree (`OGR_L_SetSpatialFilterRect` on the window, or on the
     /// point's box grown by the distance), an attribute filter (`OGR_L_SetAttributeFilter`), then exact
     /// GEOS distances for `near`; `near` results are sorted by distance, others by fid.

@@ -1,7 +1,7 @@
 import CIMGeometry
 import Foundation
 
-extension Store {
+extension LayerStore {
     /// Imports the buildings of a CityJSON file or CityJSON Sequence into the bundle layer `buildings`
     /// (``CityJSONReader/readBuildings(_:sourceCRS:fieldMap:values:progress:)``, then
     /// ``importCityJSON(_:options:)``). The whole file is read and checked before the store is touched:
@@ -66,11 +66,11 @@ extension Store {
     @discardableResult
     public func exportCityJSON(_ layer: String, to output: String, options: CityJSONExportOptions = CityJSONExportOptions()) throws -> CityJSONExportReport {
         guard hasLayer(layer) else {
-            throw StoreError("no such layer", file: path, layer: layer, hint: "layers here: \(layerNames.joined(separator: ", "))")
+            throw StoreError("no such layer", file: address, layer: layer, hint: "layers here: \(layerNames.joined(separator: ", "))")
         }
         let table = try snapshot(layer)
         guard table.geometryType != nil else {
-            throw StoreError("the layer has no geometry to export as 3D buildings", file: path, layer: layer)
+            throw StoreError("the layer has no geometry to export as 3D buildings", file: address, layer: layer)
         }
         return try CityJSONWriter.write(table, crs: crs, to: output, options: options)
     }

@@ -1,27 +1,7 @@
+import CIMTables
 import Foundation
 
-/// A field's human-readable names for GIS tools: a row of GeoPackage's schema extension (`gpkg_data_columns`:
-/// `name` = the column, `title` = the Chinese name, `description` = the English name).
-public struct FieldAlias: Sendable, Equatable {
-    public var column: String
-    public var titleZh: String
-    public var titleEn: String
-    public init(column: String, titleZh: String, titleEn: String) { self.column = column; self.titleZh = titleZh; self.titleEn = titleEn }
-}
-
-/// A QGIS style of a layer, stored in the GeoPackage table `layer_styles` (QGIS's convention).
-public struct LayerStyle: Sendable, Equatable {
-    public var name: String
-    /// The style as QGIS's QML document.
-    public var qml: String
-    public var isDefault: Bool
-    public var description: String
-    public init(name: String, qml: String, isDefault: Bool, description: String) {
-        self.name = name; self.qml = qml; self.isDefault = isDefault; self.description = description
-    }
-}
-
-extension Store {
+extension GeoPackageStore {
     /// Writes a layer's field aliases into `gpkg_data_columns` (registering the `gpkg_schema` extension in
     /// `gpkg_extensions`) and its styles into `layer_styles` (the table QGIS reads and writes: f_table_name,
     /// f_geometry_column, styleName, styleQML, styleSLD, useAsDefault …), replacing the layer's previous rows,

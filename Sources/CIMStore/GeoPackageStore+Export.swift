@@ -2,7 +2,7 @@ import CGDAL
 import CIMGeometry
 import Foundation
 
-extension Store {
+extension GeoPackageStore {
     /// The GDAL driver for an output path, by extension.
     public static func driver(forOutput path: String) throws -> String {
         let lower = path.lowercased()
@@ -25,7 +25,7 @@ extension Store {
     /// file is read back, and only then is it renamed into place — one rename per file (a Shapefile's parts
     /// are moved together). A failed export leaves the previous file untouched and removes the temporary
     /// folder. A target that is a directory is refused.
-    public func exportLayer(_ layer: String, to output: String, options: ExportOptions = ExportOptions()) throws {
+    public func exportLayer(_ layer: String, to output: String, options: ExportOptions) throws {
         guard hasLayer(layer) else {
             throw StoreError("no such layer", file: path, layer: layer, hint: "layers here: \(layerNames.joined(separator: ", "))")
         }
@@ -160,9 +160,9 @@ extension Store {
     /// The CRS of an existing GeoPackage target when it is a cim store with one (`cim_metadata`), nil for
     /// any other GeoPackage. A file that is not a GeoPackage is refused (it would be overwritten).
     static func storeCRS(ofExportTarget output: String) throws -> CoordinateReferenceSystem? {
-        let other: Store
+        let other: GeoPackageStore
         do {
-            other = try Store.open(output)
+            other = try GeoPackageStore.open(output)
         } catch let error as StoreError {
             throw StoreError("the target exists and is not a GeoPackage", file: output, hint: error.cause == nil ? "choose another name" : error.message)
         }

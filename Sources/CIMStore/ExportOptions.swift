@@ -42,7 +42,7 @@ public struct ExportOptions: Sendable, Equatable {
         }
         if let whereClause, let mark = Self.statementMark(in: whereClause) {
             throw StoreError("--where must be one condition: '\(mark)' outside quotes would end it or comment out the rest",
-                             file: store.path, layer: layer, hint: "an OGR SQL condition, e.g. --where \"use = 'residential'\"")
+                             file: store.address, layer: layer, hint: "an OGR SQL condition, e.g. --where \"use = 'residential'\"")
         }
         if let targetCRS {
             let crs: CoordinateReferenceSystem

@@ -65,32 +65,27 @@ extension AreaUnits {
             var total = sums.withPointer { $0[slot] }
             var candidates: [Int32] = [], near: [Int32] = [], cuts: [Double] = []
             for i in range {
-                for p in lines.parts(of: i) {
-                    for r in lines.rings(of: p) {
-                        let cs = lines.coordinates(of: r)
-                        guard cs.count > 1 else { continue }
-                        for c in cs.lowerBound ..< cs.upperBound - 1 {
-                            let px = lines.xy[2 * c], py = lines.xy[2 * c + 1], qx = lines.xy[2 * c + 2], qy = lines.xy[2 * c + 3]
-                            let box = Envelope(minX: min(px, qx), minY: min(py, qy), maxX: max(px, qx), maxY: max(py, qy))
-                            candidates.removeAll(keepingCapacity: true)
-                            tree.search(box, into: &candidates)
-                            guard !candidates.isEmpty else { continue }
-                            let length = ((qx - px) * (qx - px) + (qy - py) * (qy - py)).squareRoot()
-                            near.removeAll(keepingCapacity: true)
-                            edges.tree.search(box, into: &near)
-                            for u in candidates {
-                                cuts.removeAll(keepingCapacity: true)
-                                cuts.append(0); cuts.append(1)
-                                for e in near where edges.unit[Int(e)] == u { edges.addCuts(Int(e), px, py, qx, qy, into: &cuts) }
-                                cuts.sort()
-                                var inside = 0.0
-                                for k in 0 ..< cuts.count - 1 where cuts[k + 1] > cuts[k] {
-                                    let t = 0.5 * (cuts[k] + cuts[k + 1])
-                                    if edges.covers(Int(u), x: px + t * (qx - px), y: py + t * (qy - py)) { inside += cuts[k + 1] - cuts[k] }
-                                }
-                                total[Int(u)] += inside * length
-                            }
+                lines.forEachSegment(of: i) { px, py, qx, qy, _ in
+                    // A one-point line has no length to count.
+                    guard px != qx || py != qy else { return }
+                    let box = Envelope(minX: min(px, qx), minY: min(py, qy), maxX: max(px, qx), maxY: max(py, qy))
+                    candidates.removeAll(keepingCapacity: true)
+                    tree.search(box, into: &candidates)
+                    guard !candidates.isEmpty else { return }
+                    let length = ((qx - px) * (qx - px) + (qy - py) * (qy - py)).squareRoot()
+                    near.removeAll(keepingCapacity: true)
+                    edges.tree.search(box, into: &near)
+                    for u in candidates {
+                        cuts.removeAll(keepingCapacity: true)
+                        cuts.append(0); cuts.append(1)
+                        for e in near where edges.unit[Int(e)] == u { edges.addCuts(Int(e), px, py, qx, qy, into: &cuts) }
+                        cuts.sort()
+                        var inside = 0.0
+                        for k in 0 ..< cuts.count - 1 where cuts[k + 1] > cuts[k] {
+                            let t = 0.5 * (cuts[k] + cuts[k + 1])
+                            if edges.covers(Int(u), x: px + t * (qx - px), y: py + t * (qy - py)) { inside += cuts[k + 1] - cuts[k] }
                         }
+                        total[Int(u)] += inside * length
                     }
                 }
             }
@@ -118,19 +113,14 @@ struct UnitEdges {
         let g = units.geometries
         unitMaxX = (0 ..< g.count).map { g.envelope($0).maxX }
         var envelopes: [Double] = []
+        var ax: [Double] = [], ay: [Double] = [], bx: [Double] = [], by: [Double] = [], unit: [Int32] = []
         for u in 0 ..< g.count {
-            for p in g.parts(of: u) {
-                for r in g.rings(of: p) {
-                    let cs = g.coordinates(of: r)
-                    guard cs.count > 1 else { continue }
-                    for c in cs.lowerBound ..< cs.upperBound - 1 {
-                        let x0 = g.xy[2 * c], y0 = g.xy[2 * c + 1], x1 = g.xy[2 * c + 2], y1 = g.xy[2 * c + 3]
-                        ax.append(x0); ay.append(y0); bx.append(x1); by.append(y1); unit.append(Int32(u))
-                        envelopes += [min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)]
-                    }
-                }
+            g.forEachSegment(of: u) { x0, y0, x1, y1, _ in
+                ax.append(x0); ay.append(y0); bx.append(x1); by.append(y1); unit.append(Int32(u))
+                envelopes += [min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)]
             }
         }
+        (self.ax, self.ay, self.bx, self.by, self.unit) = (ax, ay, bx, by, unit)
         tree = PackedRTree(envelopes: envelopes)
     }
 
@@ -139,14 +129,10 @@ struct UnitEdges {
     @inline(__always)
     func addCuts(_ e: Int, _ px: Double, _ py: Double, _ qx: Double, _ qy: Double, into cuts: inout [Double]) {
         let dx = qx - px, dy = qy - py
-        let ex = bx[e] - ax[e], ey = by[e] - ay[e]
-        let denominator = dx * ey - dy * ex
         let len2 = dx * dx + dy * dy
         guard len2 > 0 else { return }
-        if denominator != 0 {
-            let t = ((ax[e] - px) * ey - (ay[e] - py) * ex) / denominator
-            let s = ((ax[e] - px) * dy - (ay[e] - py) * dx) / denominator
-            if t > 0 && t < 1 && s >= 0 && s <= 1 { cuts.append(t) }
+        if let (t, s) = lineIntersection(px, py, dx, dy, ax[e], ay[e], bx[e] - ax[e], by[e] - ay[e]), t > 0 && t < 1 && s >= 0 && s <= 1 {
+            cuts.append(t)
         }
         for (x, y) in [(ax[e], ay[e]), (bx[e], by[e])] {
             let t = ((x - px) * dx + (y - py) * dy) / len2

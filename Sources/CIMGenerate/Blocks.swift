@@ -1,3 +1,4 @@
+import CIMGeometry
 import Foundation
 
 /// What a block is built with; decides the footprint templates, floors, uses and years of its buildings.
@@ -63,8 +64,9 @@ struct BlockFrame {
             let a = (k + 3) & 3
             let da = c[(a + 1) & 3] - c[a], dk = c[(k + 1) & 3] - c[k]
             let pa = c[a] + da.unit.left * d[a], pk = c[k] + dk.unit.left * d[k]
-            guard let x = lineIntersection(pa, da, pk, dk) else { return nil }
-            q.append(x)
+            // The corner where the two inset sides meet (none when they are parallel).
+            guard let hit = lineIntersection(pa.x, pa.y, da.x, da.y, pk.x, pk.y, dk.x, dk.y, parallelTolerance: 1e-12) else { return nil }
+            q.append(pa + da * hit.t)
         }
         self.q = q
         o = q[0]

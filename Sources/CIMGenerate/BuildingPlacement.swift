@@ -1,3 +1,4 @@
+import CIMGeometry
 import Foundation
 
 /// How a block type builds: the cell each building sits in (u along the attach side, v into the block),
@@ -66,7 +67,7 @@ struct BuildingAttributes {
 /// the capacity pass and the writing pass see the same slots.
 struct BuildingPlacer {
     let layout: CityLayout
-    let sewers: SegmentGrid
+    let sewers: SewerIndex
     let servedWithin: Double
     let unservedBeyond: Double
 
@@ -113,6 +114,7 @@ struct BuildingPlacer {
         }
         let diagonalMargin = RoadClass.primary.halfWidth + buildingSetback
         var accepted = 0
+        var footprint = GeometryColumn()  // the slot's footprint for the sewer distances, reused
         var v0 = vStart
         while v0 + cd <= box.v1 {
             for (u0, cw) in columns {
@@ -156,17 +158,22 @@ struct BuildingPlacer {
                 }
                 ring[ring.count - 2] = ring[0]; ring[ring.count - 1] = ring[1]
                 // The served / unserved rule.
+                footprint.removeAll()
+                footprint.beginFeature(.polygon)
+                ring.withUnsafeBufferPointer { footprint.addRing(interleaved: $0) }
+                footprint.endPart()
+                footprint.endFeature()
                 let near = servedWithin - BuildingPlacer.margin
                 if blank {
-                    if sewers.nearest(ring: ring, radius: near, includeOrphans: true, stopBelow: near) != nil {
+                    if sewers.nearest(footprint: footprint, feature: 0, radius: near, includeOrphans: true, stopBelow: near) != nil {
                         visit(ring, false)
-                    } else if sewers.nearest(ring: ring, radius: unservedBeyond + BuildingPlacer.margin, includeOrphans: true) == nil {
+                    } else if sewers.nearest(footprint: footprint, feature: 0, radius: unservedBeyond + BuildingPlacer.margin, includeOrphans: true) == nil {
                         visit(ring, true)
                     } else {
                         continue
                     }
                 } else {
-                    guard sewers.nearest(ring: ring, radius: near, includeOrphans: false, stopBelow: near) != nil else { continue }
+                    guard sewers.nearest(footprint: footprint, feature: 0, radius: near, includeOrphans: false, stopBelow: near) != nil else { continue }
                     visit(ring, false)
                 }
                 accepted += 1

@@ -75,7 +75,7 @@ public struct CityGenerator {
         var layout: CityLayout
         var net: PipeNetwork
         var defects: [PlantedDefect]
-        var sewers: SegmentGrid
+        var sewers: SewerIndex
         var capacity: [Int32]
         var totalCapacity: Int
     }
@@ -261,7 +261,7 @@ public struct CityGenerator {
         for p in 0 ..< net.pipeCount where net.kind[p] != .storm {
             ax.append(net.sx[p]); ay.append(net.sy[p]); bx.append(net.ex[p]); by.append(net.ey[p]); orphan.append(net.role[p] == .orphan)
         }
-        let sewers = SegmentGrid(ax: ax, ay: ay, bx: bx, by: by, orphan: orphan)
+        let sewers = SewerIndex(ax: ax, ay: ay, bx: bx, by: by, orphan: orphan)
 
         // Capacity: accepted building slots per block.
         let placer = BuildingPlacer(layout: layout, sewers: sewers, servedWithin: options.servedWithin, unservedBeyond: options.unservedBeyond)
@@ -333,7 +333,7 @@ public struct CityGenerator {
                 if unserved {
                     let r = Int(layout.regionOf[b])
                     blankIds[r].append(id)
-                    blankDistances[r].append(plan.sewers.distance(ring: ring, includeOrphans: true))
+                    blankDistances[r].append(plan.sewers.distance(footprint: column, feature: column.count - 1, includeOrphans: true))
                 }
             }
             if b % 256 == 0 { progress?("buildings (blocks)", b, grid.blockCount) }

@@ -1,3 +1,4 @@
+import CIMGeometry
 import Foundation
 
 /// Pipe kinds written to the `pipes` layer.
@@ -291,14 +292,13 @@ struct SystemBuilder {
         // Outlets: the candidates in this graph, plus the lowest node of every part without one.
         var isOutlet = [Bool](repeating: false, count: n)
         for c in outletCandidates where localOf[c] >= 0 { isOutlet[Int(localOf[c])] = true }
-        var parent = Array(0 ..< n)
-        func find(_ x: Int) -> Int { var x = x; while parent[x] != x { parent[x] = parent[parent[x]]; x = parent[x] }; return x }
-        for k in 0 ..< m { let ra = find(Int(ea[k])), rb = find(Int(eb[k])); if ra != rb { parent[max(ra, rb)] = min(ra, rb) } }
+        var parts = UnionFind(n)
+        for k in 0 ..< m { parts.union(Int(ea[k]), Int(eb[k])) }
         var hasOutlet = [Bool](repeating: false, count: n)
-        for i in 0 ..< n where isOutlet[i] { hasOutlet[find(i)] = true }
+        for i in 0 ..< n where isOutlet[i] { hasOutlet[parts.find(i)] = true }
         var lowest = [Int](repeating: -1, count: n)
         for i in 0 ..< n where lStreet[i] >= 0 {
-            let r = find(i)
+            let r = parts.find(i)
             if !hasOutlet[r], lowest[r] < 0 || lg[i] < lg[lowest[r]] { lowest[r] = i }
         }
         for r in 0 ..< n where lowest[r] >= 0 { isOutlet[lowest[r]] = true }

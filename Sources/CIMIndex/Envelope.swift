@@ -89,6 +89,16 @@ public struct Envelope: Sendable, Hashable {
         return dx * dx + dy * dy
     }
 
+    /// Euclidean distance between the two closed boxes: 0 when they intersect, else the length of the
+    /// shortest gap (computed as `sqrt(dx*dx + dy*dy)` with `dx = max(0, minX - other.maxX, other.minX -
+    /// maxX)`, likewise for `dy`): a lower bound of the distance between anything inside them. O(1).
+    @inlinable
+    public func distance(to other: Envelope) -> Double {
+        let dx = Swift.max(0, Swift.max(minX - other.maxX, other.minX - maxX))
+        let dy = Swift.max(0, Swift.max(minY - other.maxY, other.minY - maxY))
+        return (dx * dx + dy * dy).squareRoot()
+    }
+
     /// Euclidean distance from `(x, y)` to the closed box:
     /// `distanceSquared(toX:y:).squareRoot()`. This is the *envelope distance*
     /// that ``PackedRTree`` compares against the caller's exact distances. O(1).

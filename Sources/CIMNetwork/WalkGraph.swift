@@ -183,16 +183,11 @@ extension WalkGraph {
         }
     }
 
-    /// Union-find over vertices closer than `tolerance` (grid hashing); returns each vertex's representative
-    /// (the smallest vertex id of its group).
+    /// Union-find (``UnionFind``) over vertices closer than `tolerance` (grid hashing); returns each vertex's
+    /// representative (the smallest vertex id of its group).
     static func mergeVertices(_ vertices: [Double], tolerance: Double) -> [Int32] {
         let n = vertices.count / 2
-        var parent = Array(0 ..< Int32(n))
-        func find(_ v: Int32) -> Int32 {
-            var v = v
-            while parent[Int(v)] != v { parent[Int(v)] = parent[Int(parent[Int(v)])]; v = parent[Int(v)] }
-            return v
-        }
+        var sets = UnionFind(n)
         var cells: [SIMD2<Int64>: [Int32]] = [:]
         for v in 0 ..< n {
             let cell = SIMD2(Int64((vertices[2 * v] / tolerance).rounded(.down)), Int64((vertices[2 * v + 1] / tolerance).rounded(.down)))
@@ -206,14 +201,11 @@ extension WalkGraph {
                 for dy in -1 ... 1 as ClosedRange<Int64> {
                     for w in cells[SIMD2(cx + dx, cy + dy)] ?? [] where Int(w) > v {
                         let ex = vertices[2 * Int(w)] - x, ey = vertices[2 * Int(w) + 1] - y
-                        if ex * ex + ey * ey <= t2 {
-                            let a = find(Int32(v)), b = find(w)
-                            if a != b { parent[Int(max(a, b))] = min(a, b) }
-                        }
+                        if ex * ex + ey * ey <= t2 { sets.union(v, Int(w)) }
                     }
                 }
             }
         }
-        return (0 ..< n).map { find(Int32($0)) }
+        return sets.smallestMembers()
     }
 }

@@ -40,6 +40,10 @@ public struct ExportOptions: Sendable, Equatable {
         if let whereClause, whereClause.trimmingCharacters(in: .whitespaces).isEmpty {
             throw StoreError("--where is empty", file: store.address, layer: layer, hint: "an OGR SQL condition, e.g. --where \"use = 'residential'\"")
         }
+        if let whereClause, let mark = Self.statementMark(in: whereClause) {
+            throw StoreError("--where must be one condition: '\(mark)' outside quotes would end it or comment out the rest",
+                             file: store.address, layer: layer, hint: "an OGR SQL condition, e.g. --where \"use = 'residential'\"")
+        }
         if let targetCRS {
             let crs: CoordinateReferenceSystem
             do { crs = try CoordinateReferenceSystem(targetCRS) } catch {
@@ -70,6 +74,28 @@ public struct ExportOptions: Sendable, Equatable {
         }
         if let targetCRS { arguments += ["-t_srs", targetCRS] }
         return arguments
+    }
+
+    /// The first `;`, `--` or `/*` outside quoted strings ('…') and identifiers ("…") of a condition, nil when
+    /// there is none: such a mark ends the statement or comments out the rest, so SQLite would silently run
+    /// only part of what was written (and GDAL's SQLite dialect the part before it).
+    static func statementMark(in condition: String) -> String? {
+        var quote: Character?
+        let characters = Array(condition)
+        for (k, c) in characters.enumerated() {
+            if let open = quote {
+                if c == open { quote = nil }  // a doubled quote closes and reopens: still inside
+                continue
+            }
+            switch c {
+            case "'", "\"": quote = c
+            case ";": return ";"
+            case "-" where k + 1 < characters.count && characters[k + 1] == "-": return "--"
+            case "/" where k + 1 < characters.count && characters[k + 1] == "*": return "/*"
+            default: break
+            }
+        }
+        return nil
     }
 
     /// A quoted SQL identifier.

@@ -93,8 +93,8 @@ extension GeoPackageStore {
     /// Appends one row to an attribute table (`OGR_L_CreateFeature`), values in the table's field order.
     private func insertRow(_ table: String, _ values: [AttributeValue]) throws {
         guard let layer = dataset.layer(named: table) else { throw StoreError("no such table", file: path, layer: table) }
-        let feature = OGR_F_Create(OGR_L_GetLayerDefn(layer))
-        defer { OGR_F_Destroy(feature) }
+        guard let owned = OGRFeature(definition: OGR_L_GetLayerDefn(layer)) else { throw StoreError("out of memory", file: path, layer: table) }
+        let feature = owned.handle
         for (k, value) in values.enumerated() {
             let f = Int32(k)
             switch value {

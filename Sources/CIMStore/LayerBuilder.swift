@@ -113,8 +113,8 @@ struct LayerBuilder {
         OGR_L_ResetReading(layer)
         GDAL.reset()
         var extraValues: [AttributeValue] = []
-        while let feature = OGR_L_GetNextFeature(layer) {
-            defer { OGR_F_Destroy(feature) }
+        while let owned = OGRFeature.next(of: layer) {
+            let feature = owned.handle
             read += 1
             selected += 1
             let fid = OGR_F_GetFID(feature)
@@ -204,8 +204,8 @@ struct LayerBuilder {
         OGR_L_ResetReading(layer)
         GDAL.reset()
         var tags: [String: String] = [:]
-        while let feature = OGR_L_GetNextFeature(layer) {
-            defer { OGR_F_Destroy(feature) }
+        while let owned = OGRFeature.next(of: layer) {
+            let feature = owned.handle
             read += 1
             tags.removeAll(keepingCapacity: true)
             for i in 0 ..< Int(count) where Int32(i) != otherTags {

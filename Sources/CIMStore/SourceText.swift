@@ -44,8 +44,8 @@ struct SourceText {
         var valid = (0 ..< count).allSatisfy { String(validatingCString: OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(definition, $0))) != nil }
         OGR_L_ResetReading(layer)
         var seen = 0
-        while valid, seen < 2000, let feature = OGR_L_GetNextFeature(layer) {
-            defer { OGR_F_Destroy(feature) }
+        while valid, seen < 2000, let owned = OGRFeature.next(of: layer) {
+            let feature = owned.handle
             seen += 1
             for i in 0 ..< count where OGR_Fld_GetType(OGR_FD_GetFieldDefn(definition, i)) == OFTString && OGR_F_IsFieldSetAndNotNull(feature, i) != 0 {
                 if String(validatingCString: OGR_F_GetFieldAsString(feature, i)) == nil { valid = false; break }

@@ -31,6 +31,26 @@ import Testing
         #expect(try cim("export", store, "buildings", bad, "--t-srs", "EPSG:999999").status != 0)
     }
 
+    /// A --where that holds more than one condition (a `;`, or a comment that would hide the rest) is
+    /// refused before anything is written, with or without --lonlat; quoted text may hold those marks.
+    @Test func whereWithAStatementSeparatorOrCommentIsRefused() throws {
+        let (folder, store) = try CheckCLITests.generated()
+        let before = try StoreState(store)
+        let out = folder.appendingPathComponent("w.geojson").path
+        for clause in ["1=1; DROP TABLE buildings", "id = '' OR 1=1; DELETE FROM buildings; --", "floors > 3 -- and more", "floors > 3 /* x */"] {
+            for extra in [[], ["--lonlat"]] {
+                let result = try cim(["export", store, "buildings", out, "--where", clause] + extra)
+                #expect(result.status == 1, "\(clause): \(result.stderr)")
+                #expect(result.stderr.contains("--where must be one condition"), "\(result.stderr)")
+                #expect(!FileManager.default.fileExists(atPath: out))
+            }
+        }
+        #expect(try StoreState(store) == before)
+        // Inside quotes the marks are text: "use = 'a;b'" is one condition (no building has that use).
+        let quoted = try cim("export", store, "buildings", folder.appendingPathComponent("q.gpkg").path, "--where", "use = 'a;b--c'")
+        #expect(quoted.status == 0, "\(quoted.stderr)")
+    }
+
     @Test func shapefileWarnsAndWritesTheFieldNameTable() throws {
         let (folder, store) = try CheckCLITests.generated()
         #expect(try cim("coverage", store).status == 0)

@@ -25,26 +25,8 @@ enum AuditSegments {
         return defects
     }
 
-    /// The stretch two segments share when they lie on one line: both ends of CD within `tolerance` of the
-    /// line through AB; the overlap of their projections on AB. Returns its length and midpoint.
-    @inline(__always)
-    static func collinearOverlap(_ ax: Double, _ ay: Double, _ bx: Double, _ by: Double,
-                                 _ cx: Double, _ cy: Double, _ dx: Double, _ dy: Double, tolerance: Double) -> (length: Double, x: Double, y: Double)? {
-        let lx = bx - ax, ly = by - ay
-        let length = (lx * lx + ly * ly).squareRoot()
-        guard length > 0 else { return nil }
-        let ux = lx / length, uy = ly / length
-        let offC = ux * (cy - ay) - uy * (cx - ax), offD = ux * (dy - ay) - uy * (dx - ax)
-        guard abs(offC) <= tolerance, abs(offD) <= tolerance else { return nil }
-        let tc = ux * (cx - ax) + uy * (cy - ay), td = ux * (dx - ax) + uy * (dy - ay)
-        let lo = max(0, min(tc, td)), hi = min(length, max(tc, td))
-        guard hi > lo else { return nil }
-        let mid = (lo + hi) / 2
-        return (hi - lo, ax + ux * mid, ay + uy * mid)
-    }
-
     /// Pipes on top of each other: every pair of segments of different pipes that lie on one line (within
-    /// the duplicate tolerance across) and overlap; per pipe pair, the total overlap. Pairs overlapping by
+    /// the duplicate tolerance across) and overlap (the kernel's ``collinearOverlap``); per pipe pair, the total overlap. Pairs overlapping by
     /// at least the minimum overlap are reported at the midpoint of their longest shared stretch, as
     /// "identical" when both pipes have the same coordinates (in either direction). Value: overlap (m).
     static func duplicates(pipes: PipeSet, options: AuditOptions) -> [PipeDefect] {

@@ -53,12 +53,9 @@ enum AuditTopology {
             let k = Int(downstream ? graph.pipesIn(v).first! : graph.pipesOut(v).first!)
             let x = graph.nodeX[v], y = graph.nodeY[v]
             // How far the nearest other pipe is (0: the end touches a pipe without a shared vertex).
-            let segments = pipes.segments, segmentPipe = pipes.segmentPipe
+            let segmentPipe = pipes.segmentPipe
             let other = pipes.segmentTree.nearest(x: x, y: y, workspace: &workspace) { s in
-                if Int(segmentPipe[s]) == k { return .nan }
-                let e = ExactGeometry.pointEnvelopeDistance(x, y, min(segments[4 * s], segments[4 * s + 2]), min(segments[4 * s + 1], segments[4 * s + 3]),
-                                                            max(segments[4 * s], segments[4 * s + 2]), max(segments[4 * s + 1], segments[4 * s + 3]))
-                return max(e, pointSegmentDistance(x, y, segments[4 * s], segments[4 * s + 1], segments[4 * s + 2], segments[4 * s + 3]))
+                Int(segmentPipe[s]) == k ? .nan : pipes.distance(fromX: x, y: y, toSegment: s)
             }
             let end = downstream ? "downstream end" : "upstream end"
             var detail: String

@@ -122,29 +122,15 @@ public struct PipeSet: Sendable {
         var lengths = [Double](repeating: 0, count: selected.count)
         segments.reserveCapacity(geometries.coordinateCount * 4)
         envelopes.reserveCapacity(geometries.coordinateCount * 4)
+        // A one-point "line" still occupies its point: forEachSegment gives it a zero-length segment.
         let g = geometries
         for k in 0 ..< g.count {
-            for p in g.parts(of: k) {
-                for r in g.rings(of: p) {
-                    let cs = g.coordinates(of: r)
-                    var c = cs.lowerBound
-                    while c + 1 < cs.upperBound {
-                        let ax = g.xy[2 * c], ay = g.xy[2 * c + 1], bx = g.xy[2 * c + 2], by = g.xy[2 * c + 3]
-                        segments.append(ax); segments.append(ay); segments.append(bx); segments.append(by)
-                        envelopes.append(Swift.min(ax, bx)); envelopes.append(Swift.min(ay, by))
-                        envelopes.append(Swift.max(ax, bx)); envelopes.append(Swift.max(ay, by))
-                        segmentPipe.append(Int32(k))
-                        lengths[k] += ((bx - ax) * (bx - ax) + (by - ay) * (by - ay)).squareRoot()
-                        c += 1
-                    }
-                    if cs.count == 1 {
-                        // A one-point "line" still occupies its point: a zero-length segment.
-                        let ax = g.xy[2 * cs.lowerBound], ay = g.xy[2 * cs.lowerBound + 1]
-                        segments.append(contentsOf: [ax, ay, ax, ay])
-                        envelopes.append(contentsOf: [ax, ay, ax, ay])
-                        segmentPipe.append(Int32(k))
-                    }
-                }
+            g.forEachSegment(of: k) { ax, ay, bx, by, _ in
+                segments.append(ax); segments.append(ay); segments.append(bx); segments.append(by)
+                envelopes.append(Swift.min(ax, bx)); envelopes.append(Swift.min(ay, by))
+                envelopes.append(Swift.max(ax, bx)); envelopes.append(Swift.max(ay, by))
+                segmentPipe.append(Int32(k))
+                lengths[k] += ((bx - ax) * (bx - ax) + (by - ay) * (by - ay)).squareRoot()
             }
         }
         self.segments = segments
@@ -174,34 +160,31 @@ public struct PipeSet: Sendable {
     /// The point at `distance` metres along pipe `k` from its start (its end when beyond).
     public func point(_ k: Int, atDistance distance: Double) -> (x: Double, y: Double) {
         var left = distance
-        let g = geometries
-        for p in g.parts(of: k) {
-            for r in g.rings(of: p) {
-                let cs = g.coordinates(of: r)
-                var c = cs.lowerBound
-                while c + 1 < cs.upperBound {
-                    let ax = g.xy[2 * c], ay = g.xy[2 * c + 1], bx = g.xy[2 * c + 2], by = g.xy[2 * c + 3]
-                    let l = ((bx - ax) * (bx - ax) + (by - ay) * (by - ay)).squareRoot()
-                    if l > 0 && left <= l {
-                        let t = left / l
-                        return (ax + t * (bx - ax), ay + t * (by - ay))
-                    }
-                    left -= l
-                    c += 1
-                }
+        var found: (x: Double, y: Double)?
+        geometries.forEachSegment(of: k) { ax, ay, bx, by, stop in
+            let l = ((bx - ax) * (bx - ax) + (by - ay) * (by - ay)).squareRoot()
+            if l > 0 && left <= l {
+                let t = left / l
+                found = (ax + t * (bx - ax), ay + t * (by - ay))
+                stop = true
+                return
             }
+            left -= l
         }
-        return end(k)
+        return found ?? end(k)
+    }
+
+    /// The distance from (x, y) to segment `s`: ``pointSegmentDistance``, never below the segment's
+    /// envelope distance (so an R-tree search over ``segmentTree`` may trust it to the last bit).
+    @inline(__always) public func distance(fromX x: Double, y: Double, toSegment s: Int) -> Double {
+        let d = pointSegmentDistance(x, y, segments[4 * s], segments[4 * s + 1], segments[4 * s + 2], segments[4 * s + 3])
+        return Swift.max(d, segmentEnvelope(s).distance(toX: x, y: y))
     }
 
     /// The distance from (x, y) to the nearest selected pipe, and that pipe (nil when there is none).
     public func nearest(x: Double, y: Double, workspace: inout NearestWorkspace) -> (pipe: Int, distance: Double)? {
-        let segments = self.segments
         guard let hit = segmentTree.nearest(x: x, y: y, workspace: &workspace, exactDistance: { s in
-            let d = pointSegmentDistance(x, y, segments[4 * s], segments[4 * s + 1], segments[4 * s + 2], segments[4 * s + 3])
-            let e = ExactGeometry.pointEnvelopeDistance(x, y, Swift.min(segments[4 * s], segments[4 * s + 2]), Swift.min(segments[4 * s + 1], segments[4 * s + 3]),
-                                                        Swift.max(segments[4 * s], segments[4 * s + 2]), Swift.max(segments[4 * s + 1], segments[4 * s + 3]))
-            return Swift.max(d, e)
+            distance(fromX: x, y: y, toSegment: s)
         }) else { return nil }
         return (Int(segmentPipe[hit.index]), hit.distance)
     }
@@ -228,7 +211,7 @@ enum DrainageInputChecks {
     /// diagonal between them.
     static func checkNear(_ a: FeatureTable, _ b: FeatureTable) throws {
         guard let ea = a.extent, let eb = b.extent else { return }
-        let gap = ExactGeometry.envelopeDistance(ea, eb)
+        let gap = ea.distance(to: eb)
         let diagonal = Swift.max((ea.width * ea.width + ea.height * ea.height).squareRoot(), (eb.width * eb.width + eb.height * eb.height).squareRoot())
         if gap > 5000 && gap > diagonal {
             throw AnalysisError(String(format: "the %@ layer lies %.1f km from the %@ layer: are they in different CRSs?", b.name, gap / 1000, a.name),

@@ -39,7 +39,7 @@ public struct PipeService: Sendable {
                     pipes.segmentTree.forEach(intersecting: window) { s in
                         let ax = segments[4 * s], ay = segments[4 * s + 1], bx = segments[4 * s + 2], by = segments[4 * s + 3]
                         let box = Envelope(minX: Swift.min(ax, bx), minY: Swift.min(ay, by), maxX: Swift.max(ax, bx), maxY: Swift.max(ay, by))
-                        if ExactGeometry.envelopeDistance(e, box) > best { return }
+                        if e.distance(to: box) > best { return }
                         let pipe = Int(segmentPipe[s])
                         let d = footprints.distance(polygon: k, toSegment: ax, ay, bx, by)
                         if d < best || (d == best && pipe < bestPipe) {
@@ -82,39 +82,4 @@ final class ChunkCollector<Element>: @unchecked Sendable {
         lock.lock(); items.append(contentsOf: more); lock.unlock()
     }
     var all: [Element] { lock.lock(); defer { lock.unlock() }; return items }
-}
-
-/// Union-find (disjoint sets) with path halving and union by size.
-struct UnionFind {
-    private var parent: [Int32]
-    private var size: [Int32]
-    init(_ n: Int) {
-        parent = (0 ..< Int32(n)).map { $0 }
-        size = Array(repeating: 1, count: n)
-    }
-    mutating func find(_ x: Int) -> Int {
-        var x = Int32(x)
-        while parent[Int(x)] != x {
-            parent[Int(x)] = parent[Int(parent[Int(x)])]
-            x = parent[Int(x)]
-        }
-        return Int(x)
-    }
-    mutating func union(_ a: Int, _ b: Int) {
-        var ra = find(a), rb = find(b)
-        if ra == rb { return }
-        if size[ra] < size[rb] { swap(&ra, &rb) }
-        parent[rb] = Int32(ra)
-        size[ra] += size[rb]
-    }
-    /// Groups of elements, each sorted ascending, groups ordered by their smallest element.
-    mutating func groups() -> [[Int]] {
-        var index: [Int: Int] = [:]
-        var result: [[Int]] = []
-        for x in 0 ..< parent.count {
-            let r = find(x)
-            if let g = index[r] { result[g].append(x) } else { index[r] = result.count; result.append([x]) }
-        }
-        return result
-    }
 }

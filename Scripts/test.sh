@@ -28,4 +28,7 @@ fi
 if [ "${CIM_SKIP_BROWSER:-0}" != "1" ]; then
   Scripts/report-check.sh .build/debug/cim
 fi
+# The Dask province path (Distributed/cim_dask.py): runs when CIM_TEST_POSTGIS names a PostGIS database,
+# else it says it skipped.
+Scripts/dask-check.sh .build/debug/cim
 swift test --skip-build "$@"

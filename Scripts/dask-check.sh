@@ -64,7 +64,8 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 kill -9 "$worker2" 2>/dev/null && echo "   killed worker w2 (pid $worker2) after: $(grep -c ': checked' "$work/run1.log" || true) city(ies) done"
-wait "$driver" || { cat "$work/run1.log" >&2; fail "the batch did not complete (exit status $?)"; }
+status=0; wait "$driver" || status=$?
+[ "$status" = 0 ] || { cat "$work/run1.log" >&2; fail "the batch did not complete (exit status $status)"; }
 done_count=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(sum(c["status"] in ("checked","unchanged") for c in r["cities"]))' "$work/run1.json")
 [ "$done_count" = 6 ] || fail "$done_count of 6 cities done"
 echo "   6 of 6 cities done"

@@ -53,7 +53,7 @@ let package = Package(
         .testTarget(name: "CIMGeometryTests", dependencies: ["CIMGeometry", "CIMTestSupport"]),
         .testTarget(name: "CIMIndexTests", dependencies: ["CIMIndex", "CIMTestSupport"]),
         .testTarget(name: "CIMStoreTests", dependencies: ["CIMStore", "CIMGeometry", "CIMTestSupport"]),
-        .testTarget(name: "CIMAnalysisTests", dependencies: ["CIMAnalysis", "CIMStore", "CIMGeometry", "CIMIndex", "CIMTestSupport"]),
+        .testTarget(name: "CIMAnalysisTests", dependencies: ["CIMAnalysis", "CIMGenerate", "CIMStore", "CIMGeometry", "CIMIndex", "CIMTestSupport"]),
         .testTarget(name: "CIMGenerateTests", dependencies: ["CIMGenerate", "CIMStore", "CIMGeometry", "CIMAnalysis"]),
         .testTarget(name: "CIMReportTests", dependencies: ["CIMReport", "CIMAnalysis", "CIMStore", "CIMGeometry", "CIMIndex", "CIMTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["cim", "CSQLite", "CIMStore"]),

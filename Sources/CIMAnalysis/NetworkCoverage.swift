@@ -24,6 +24,12 @@ public struct NetworkFacts: Sendable {
     public var facilitiesOffNetwork: [Int]
     /// Straight-line distances of the same run, distances[c][b] (NaN beyond the cutoff).
     public var straightLine: [[Double]]
+
+    /// The warning a run gives when buildings reach only a small piece of the network (nil when none do).
+    public var smallComponentWarning: String? {
+        let count = smallComponent.filter { $0 }.count
+        return count == 0 ? nil : "\(count) residential building(s) reach only a small piece of the network (not the largest component)"
+    }
 }
 
 /// Distances along the walk network: buildings and facilities enter the network at the nearest point of
@@ -109,6 +115,32 @@ public enum NetworkCoverage {
         guard maxAccess > 0 else { throw AnalysisError("the maximum access distance must be positive") }
         var prepared = try CoveragePreparation(buildings: buildingTable, facilities: facilities, areas: areas, standard: standard,
                                                options: options, timings: &timings)
+        let (graph, snapped, seeds) = try snapToNetwork(&prepared, roads: roads, standard: standard, snapTolerance: snapTolerance,
+                                                        maxAccess: maxAccess, timings: &timings)
+        timings.lap("snap")
+        let distances = NetworkDistances.compute(graph: graph, buildings: snapped, categories: seeds, cutoff: prepared.cutoff) {
+            progress?("network search", $0, seeds.count)
+        }
+        timings.lap("search")
+        let straight = StraightLineDistances.compute(points: prepared.buildings.points, categories: prepared.categories, cutoff: prepared.cutoff)
+        timings.lap("straight-line")
+
+        var result = CoverageAggregation.aggregate(standard: standard, metric: .network, cutoff: prepared.cutoff, buildings: prepared.buildings,
+                                                   distances: distances, facilityCounts: prepared.categories.map(\.count),
+                                                   units: prepared.units, unitOfBuilding: prepared.unitOfBuilding, warnings: prepared.warnings)
+        let facts = networkFacts(graph: graph, snapped: snapped, distances: distances, straight: straight, units: prepared.units,
+                                 unitOfBuilding: prepared.unitOfBuilding, maxAccess: maxAccess, facilitiesOffNetwork: seeds.map(\.offNetwork))
+        if let warning = facts.smallComponentWarning { result.warnings.append(warning) }
+        result.network = facts
+        timings.lap("aggregate")
+        return result
+    }
+
+    /// The walk graph of `roads`, the prepared buildings snapped to it and the seeds of every category's
+    /// facilities, with the warnings of each step added to `prepared` (timed as "graph").
+    static func snapToNetwork(_ prepared: inout CoveragePreparation, roads: FeatureTable, standard: Standard, snapTolerance: Double,
+                              maxAccess: Double, timings: inout StageTimings) throws
+        -> (graph: WalkGraph, snapped: SnappedPoints, seeds: [NetworkDistances.CategorySeeds]) {
         let graph: WalkGraph
         do { graph = try WalkGraph(roads: roads, snapTolerance: snapTolerance) } catch let error as NetworkError {
             throw AnalysisError(error.message, hint: error.hint)
@@ -128,14 +160,17 @@ public enum NetworkCoverage {
         if snapped.offNetwork > 0 {
             prepared.warnings.append("\(snapped.offNetwork) residential building(s) are over \(Int(maxAccess)) m from any walkable road: off-network, their network distances are null")
         }
-        timings.lap("snap")
-        let distances = NetworkDistances.compute(graph: graph, buildings: snapped, categories: seeds, cutoff: prepared.cutoff) {
-            progress?("network search", $0, seeds.count)
-        }
-        timings.lap("search")
-        let straight = StraightLineDistances.compute(points: prepared.buildings.points, categories: prepared.categories, cutoff: prepared.cutoff)
-        timings.lap("straight-line")
+        return (graph, snapped, seeds)
+    }
 
+    /// The network facts of a run from its network and straight-line distances: access legs and off-network
+    /// flags of the snapped buildings, the small-component flag (the building's edge is not in the largest
+    /// component and its component has under 5 % of the network's length), the detour ratio per building and
+    /// per area (Σ network ÷ Σ straight-line over the categories where both are known). Shared by
+    /// ``run(buildings:facilities:roads:areas:standard:options:snapTolerance:maxAccess:timings:progress:)`` and the
+    /// merge of tiles (``TileMerge``), which recomputes them on the whole city's graph.
+    static func networkFacts(graph: WalkGraph, snapped: SnappedPoints, distances: [[Double]], straight: [[Double]], units: AreaUnits,
+                             unitOfBuilding: [Int32], maxAccess: Double, facilitiesOffNetwork: [Int]) -> NetworkFacts {
         let components = graph.components()
         let total = components.length.reduce(0, +)
         let smallComponent = snapped.edge.map { e -> Bool in
@@ -143,9 +178,7 @@ public enum NetworkCoverage {
             let c = Int(components.ofVertex[Int(graph.edgeFrom[Int(e)])])
             return c != 0 && components.length[c] < 0.05 * total
         }
-        let smallCount = smallComponent.filter { $0 }.count
-        if smallCount > 0 { prepared.warnings.append("\(smallCount) residential building(s) reach only a small piece of the network (not the largest component)") }
-        let n = prepared.buildings.count
+        let n = snapped.edge.count
         var networkSum = [Double](repeating: 0, count: n), straightSum = [Double](repeating: 0, count: n)
         for c in distances.indices {
             for b in 0 ..< n where !distances[c][b].isNaN && !straight[c][b].isNaN {
@@ -154,20 +187,15 @@ public enum NetworkCoverage {
             }
         }
         let detour = (0 ..< n).map { straightSum[$0] > 0 ? networkSum[$0] / straightSum[$0] : .nan }
-        var areaNetwork = [Double](repeating: 0, count: prepared.units.count), areaStraight = areaNetwork
-        for b in 0 ..< n where prepared.unitOfBuilding[b] >= 0 {
-            areaNetwork[Int(prepared.unitOfBuilding[b])] += networkSum[b]
-            areaStraight[Int(prepared.unitOfBuilding[b])] += straightSum[b]
+        var areaNetwork = [Double](repeating: 0, count: units.count), areaStraight = areaNetwork
+        for b in 0 ..< n where unitOfBuilding[b] >= 0 {
+            areaNetwork[Int(unitOfBuilding[b])] += networkSum[b]
+            areaStraight[Int(unitOfBuilding[b])] += straightSum[b]
         }
-        var result = CoverageAggregation.aggregate(standard: standard, metric: .network, cutoff: prepared.cutoff, buildings: prepared.buildings,
-                                                   distances: distances, facilityCounts: prepared.categories.map(\.count),
-                                                   units: prepared.units, unitOfBuilding: prepared.unitOfBuilding, warnings: prepared.warnings)
-        result.network = NetworkFacts(graph: graph.report, maxAccess: maxAccess, access: snapped.access,
-                                      offNetwork: snapped.edge.map { $0 < 0 }, smallComponent: smallComponent, detour: detour,
-                                      areaDetour: zip(areaNetwork, areaStraight).map { $1 > 0 ? $0 / $1 : .nan },
-                                      facilitiesOffNetwork: seeds.map(\.offNetwork), straightLine: straight)
-        timings.lap("aggregate")
-        return result
+        return NetworkFacts(graph: graph.report, maxAccess: maxAccess, access: snapped.access,
+                            offNetwork: snapped.edge.map { $0 < 0 }, smallComponent: smallComponent, detour: detour,
+                            areaDetour: zip(areaNetwork, areaStraight).map { $1 > 0 ? $0 / $1 : .nan },
+                            facilitiesOffNetwork: facilitiesOffNetwork, straightLine: straight)
     }
 
     /// Where each facility enters the network: the point itself, or GEOS `PointOnSurface` of a polygon.

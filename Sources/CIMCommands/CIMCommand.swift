@@ -13,7 +13,8 @@ public struct CIMCommand: ParsableCommand {
         version: CIMCommand.version,
         subcommands: [ImportCommand.self, InfoCommand.self, QueryCommand.self, ExportCommand.self, CoverageCommand.self,
                       IsochronesCommand.self, GapsCommand.self, AuditCommand.self, GenerateCommand.self, BenchCommand.self, CheckCommand.self, ChecksCommand.self,
-                      PlanCommand.self, ExplainCommand.self, ReportCommand.self, BatchCommand.self]
+                      PlanCommand.self, ExplainCommand.self, ReportCommand.self, BatchCommand.self,
+                      SplitCommand.self, MergeCommand.self, FingerprintsCommand.self]
     )
 
     /// cim's version, recorded with every health check.

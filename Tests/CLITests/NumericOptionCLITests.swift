@@ -24,6 +24,10 @@ import Testing
         "plan": ["category", "candidates", "metric", "weight", "what-if-out", "standard", "format", "lang"],
         "explain": ["metric", "areas", "standard", "format", "lang"],
         "report": ["lang", "indicators", "standard", "out"],
+        "batch": ["format", "out-dir", "lang"],
+        "split": ["format", "out-dir", "lang"],
+        "merge": ["standard", "areas", "format", "out-dir", "lang"],
+        "fingerprints": ["record-in", "format", "out-dir", "lang"],
     ]
     /// Numeric options for which 0 is meaningful (a tolerance of 0, listing no rows, seed 0 …).
     static let zeroAllowed: [String: Set<String>] = [
@@ -31,11 +35,12 @@ import Testing
         "gaps": ["radius", "merge", "top"], "audit": ["gap-tolerance", "node-tolerance", "top"],
         "generate": ["seed"], "bench": ["seed"],
         "check": ["snap-tolerance", "top"], "plan": ["snap-tolerance", "min-gain"], "explain": ["snap-tolerance"],
+        "split": ["halo"], "merge": ["snap-tolerance", "top"],
     ]
     /// Coordinates: negative numbers and zero are fine, NaN, infinities and absurd sizes are not.
     static let signedAllowed: [String: Set<String>] = ["query": ["bbox", "near"]]
     /// Options whose value is a list of numbers: how a bad number is put in.
-    static let templates: [String: String] = ["bbox": "V,0,1,1", "near": "V,0", "minutes": "5,V", "buildings": "V"]
+    static let templates: [String: String] = ["bbox": "V,0,1,1", "near": "V,0", "minutes": "5,V", "buildings": "V", "by": "grid:V"]
 
     /// The command lines, STORE and DIR standing for a store and its folder, that would do real work.
     static let baseArguments: [String: [String]] = [
@@ -45,6 +50,8 @@ import Testing
         "bench": ["--buildings", "10", "--work", "DIR/bench"],
         "check": ["STORE", "--year", "2025"], "checks": ["STORE"], "plan": ["STORE", "--category", "bus_stop", "--add", "2"],
         "explain": ["STORE", "1"], "report": ["STORE", "--out", "DIR/report.html"],
+        "batch": ["DIR/cities.json", "--jobs", "1"], "split": ["STORE", "DIR/tiles", "--by", "grid:2000", "--halo", "500"],
+        "merge": ["DIR/tiles", "--into", "STORE"], "fingerprints": ["STORE"],
     ]
 
     /// The `--name <value>` options of a command's help.
@@ -65,7 +72,7 @@ import Testing
     }
 
     @Test(arguments: ["import", "info", "query", "export", "coverage", "isochrones", "gaps", "audit", "generate", "bench",
-                      "check", "checks", "plan", "explain", "report"])
+                      "check", "checks", "plan", "explain", "report", "batch", "split", "merge", "fingerprints"])
     func badNumbersExitWithOneLine(_ command: String) throws {
         let (folder, store) = try helsinkiStore()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -41,7 +41,8 @@ extension GeoPackageStore {
         defer { OGR_L_SetSpatialFilter(layer, nil); OGR_L_SetAttributeFilter(layer, nil) }
 
         var geometries = GeometryColumn()
-        var values = [[String?]](repeating: [], count: specs.count)
+        // Read typed (OGR_F_GetFieldAsInteger64 / _AsDouble), never through text: reals come back exactly.
+        var values = [[AttributeValue]](repeating: [], count: specs.count)
         var fids: [Int64] = []
         var distances: [Double] = []
         let context = GEOSContext.current
@@ -66,7 +67,14 @@ extension GeoPackageStore {
             }
             geometries.append(single, feature: 0)
             fids.append(OGR_F_GetFID(feature))
-            for k in specs.indices { values[k].append(fieldString(feature, Int32(k))) }
+            for (k, spec) in specs.enumerated() {
+                let f = Int32(k)
+                switch spec.type {
+                case .integer: values[k].append(fieldInt(feature, f).map { .integer($0) } ?? .null)
+                case .real: values[k].append(fieldDouble(feature, f).map { .real($0) } ?? .null)
+                case .text: values[k].append(fieldString(feature, f).map { .text($0) } ?? .null)
+                }
+            }
             if fidOrdered, let limit = query.limit, fids.count >= limit { break }
         }
         var order = Array(fids.indices)
@@ -75,9 +83,9 @@ extension GeoPackageStore {
         let columns = specs.enumerated().map { k, spec -> AttributeColumn in
             let picked = order.map { values[k][$0] }
             switch spec.type {
-            case .integer: return AttributeColumn(spec.name, .integer(picked.map { $0.flatMap { Int64($0) } }))
-            case .real: return AttributeColumn(spec.name, .real(picked.map { $0.flatMap { Double($0) } }))
-            case .text: return AttributeColumn(spec.name, .text(picked))
+            case .integer: return AttributeColumn(spec.name, .integer(picked.map { if case let .integer(x) = $0 { return x } else { return nil } }))
+            case .real: return AttributeColumn(spec.name, .real(picked.map { if case let .real(x) = $0 { return x } else { return nil } }))
+            case .text: return AttributeColumn(spec.name, .text(picked.map { if case let .text(x) = $0 { return x } else { return nil } }))
             }
         }
         let table = FeatureTable(name: layerName, geometryType: nil, geometries: geometries.subset(order), columns: columns, crs: crs,

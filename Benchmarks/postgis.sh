@@ -18,8 +18,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 store=$1
 runs=${2:-3}
-swift build -c release --product cim >/dev/null
-cim=.build/release/cim
+# CIM=path/to/cim uses that release binary instead of building one.
+if [ -z "${CIM:-}" ]; then
+  swift build -c release --product cim >/dev/null
+  cim=.build/release/cim
+else
+  cim=$CIM
+fi
 Scripts/postgis.sh start >/dev/null
 url=$(Scripts/postgis.sh url)
 port=${CIM_PG_PORT:-55432}

@@ -3,9 +3,8 @@ import Testing
 
 @Suite("cim coverage / isochrones, run as a user would")
 struct CoverageCLITests {
-    @Test("straight-line coverage writes both layers and prints a summary in every format", arguments: Backend.allCases)
+    @Test("straight-line coverage writes both layers and prints a summary in every format", arguments: cliBackends)
     func coverageFormats(_ backend: Backend) throws {
-        guard backend.available() else { return }
         let (_, store, cleanup) = try backend.helsinki()
         defer { cleanup() }
         let table = try cim("coverage", store)
@@ -31,9 +30,8 @@ struct CoverageCLITests {
         #expect(ogr.stdout.contains("dist_kindergarten"))
     }
 
-    @Test("network coverage and isochrones on real data", arguments: Backend.allCases)
+    @Test("network coverage and isochrones on real data", arguments: cliBackends)
     func network(_ backend: Backend) throws {
-        guard backend.available() else { return }
         let (_, store, cleanup) = try backend.helsinki()
         defer { cleanup() }
         let result = try cim("coverage", store, "--metric", "network", "--format", "json")

@@ -14,9 +14,8 @@ func overviewValue(_ root: [String: Any], _ measure: String) -> Any? {
 
 @Suite("cim gaps / audit, run as a user would")
 struct DrainageCLITests {
-    @Test("Helsinki: gaps with the drains writes three layers; default kinds fail clearly and write nothing", arguments: Backend.allCases)
+    @Test("Helsinki: gaps with the drains writes three layers; default kinds fail clearly and write nothing", arguments: cliBackends)
     func helsinkiGaps(_ backend: Backend) throws {
-        guard backend.available() else { return }
         let (_, store, cleanup) = try backend.helsinki()
         defer { cleanup() }
         let refused = try cim("gaps", store)
@@ -45,9 +44,8 @@ struct DrainageCLITests {
         #expect(bad.status != 0 && bad.stderr.contains("unknown pipe kind 'sewage'"))
     }
 
-    @Test("Helsinki: audit every pipeline; JSON lists every defect type", arguments: Backend.allCases)
+    @Test("Helsinki: audit every pipeline; JSON lists every defect type", arguments: cliBackends)
     func helsinkiAudit(_ backend: Backend) throws {
-        guard backend.available() else { return }
         let (_, store, cleanup) = try backend.helsinki()
         defer { cleanup() }
         let result = try cim("audit", store, "--kinds", "all", "--format", "json")
@@ -63,9 +61,8 @@ struct DrainageCLITests {
         #expect(result.stderr.contains("no audited pipe has inverts"))
     }
 
-    @Test("Bellinge: pipes without a kind are refused with a hint; --kinds unknown audits them", arguments: Backend.allCases)
+    @Test("Bellinge: pipes without a kind are refused with a hint; --kinds unknown audits them", arguments: cliBackends)
     func bellinge(_ backend: Backend) throws {
-        guard backend.available() else { return }
         let folder = try scratchDirectory()
         let store = try backend.freshStore(in: folder, name: "b")
         defer { backend.drop(store); try? FileManager.default.removeItem(at: folder) }
@@ -88,9 +85,8 @@ struct DrainageCLITests {
         #expect(counts["diameter_shrink"] == 1 && counts["no_outlet_component"] == 1 && counts["reversed_slope"] == 0)
     }
 
-    @Test("a store without pipes: both commands say so and write nothing", arguments: Backend.allCases)
+    @Test("a store without pipes: both commands say so and write nothing", arguments: cliBackends)
     func noPipes(_ backend: Backend) throws {
-        guard backend.available() else { return }
         let folder = try scratchDirectory()
         let store = try backend.freshStore(in: folder, name: "only-buildings")
         defer { backend.drop(store); try? FileManager.default.removeItem(at: folder) }

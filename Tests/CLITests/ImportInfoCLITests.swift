@@ -12,9 +12,8 @@ struct ImportInfoCLITests {
         }
     }
 
-    @Test("import of an OSM file, then info as JSON with counts, CRS and completeness", arguments: Backend.allCases)
+    @Test("import of an OSM file, then info as JSON with counts, CRS and completeness", arguments: cliBackends)
     func importAndInfo(_ backend: Backend) throws {
-        guard backend.available() else { return }
         let (_, store, cleanup) = try backend.helsinki()
         defer { cleanup() }
         let info = try cim("info", store, "--format", "json")
@@ -37,9 +36,8 @@ struct ImportInfoCLITests {
         #expect(ogr.stdout.contains("buildings") && ogr.stdout.contains("roads"))
     }
 
-    @Test("bad input: one clear line, non-zero exit, store unchanged", arguments: Backend.allCases)
+    @Test("bad input: one clear line, non-zero exit, store unchanged", arguments: cliBackends)
     func badInput(_ backend: Backend) throws {
-        guard backend.available() else { return }
         let (folder, store, cleanup) = try backend.helsinki()
         defer { cleanup() }
         let before = try cim("info", store, "--format", "json").stdout
@@ -72,9 +70,8 @@ struct ImportInfoCLITests {
         #expect(try layers(before).count == 5)
     }
 
-    @Test("query by window, by distance (sorted) and by value; export to GeoJSON and CSV", arguments: Backend.allCases)
+    @Test("query by window, by distance (sorted) and by value; export to GeoJSON and CSV", arguments: cliBackends)
     func queryAndExport(_ backend: Backend) throws {
-        guard backend.available() else { return }
         let (folder, store, cleanup) = try backend.helsinki()
         defer { cleanup() }
         let near = try cim("query", store, "facilities", "--near=24.94,60.17", "--coords-crs", "EPSG:4326", "--within", "400", "--format", "json")

@@ -61,8 +61,7 @@ import Testing
         #expect((kindergartenCheck["what_if"] as! Double) > (kindergartenCheck["plain"] as! Double))
     }
 
-    @Test(arguments: Backend.allCases) func explainJSONHasTheKeysAndCoverageDistances(_ backend: Backend) throws {
-        guard backend.available() else { return }
+    @Test(arguments: cliBackends) func explainJSONHasTheKeysAndCoverageDistances(_ backend: Backend) throws {
         let (_, store, cleanup) = try backend.generated(seed: 8)
         defer { cleanup() }
         let out = try scratchDirectory().appendingPathComponent("cov.gpkg").path

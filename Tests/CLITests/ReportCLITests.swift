@@ -3,8 +3,7 @@ import Testing
 
 /// `cim report` as a user runs it, on a small generated city (every layer: areas, pipes, defects).
 @Suite(.serialized) struct ReportCLITests {
-    @Test(arguments: Backend.allCases) func storedCheckIsReportedWithItsNumbersAndMaps(_ backend: Backend) throws {
-        guard backend.available() else { return }
+    @Test(arguments: cliBackends) func storedCheckIsReportedWithItsNumbersAndMaps(_ backend: Backend) throws {
         let (folder, store, cleanup) = try backend.generated()
         defer { cleanup() }
         let check = try cim("check", store, "--year", "2025", "--format", "json")
@@ -37,8 +36,7 @@ import Testing
         #expect(english.contains("from the layer blank_zones") && english.contains("<b id=\"blank-zones\">\(count)</b>"))
     }
 
-    @Test(arguments: Backend.allCases) func withoutAStoredCheckTheCheckIsComputedAndNotRecorded(_ backend: Backend) throws {
-        guard backend.available() else { return }
+    @Test(arguments: cliBackends) func withoutAStoredCheckTheCheckIsComputedAndNotRecorded(_ backend: Backend) throws {
         let (folder, store, cleanup) = try backend.generated()
         defer { cleanup() }
         let out = folder.appendingPathComponent("r.html").path

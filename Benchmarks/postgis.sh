@@ -47,7 +47,9 @@ load=$(cut -d' ' -f1-3 /proc/loadavg)
 for r in $(seq "$runs"); do
   echo "== round $r" >&2
   "$cim" bench --store "$url?schema=bench_cim" --stages load,coverage,write --format json >"$work/bench-$r.json"
-  timed ogr2ogr_write ogr2ogr -f PostgreSQL "$pg" "$store" coverage_buildings -nln coverage_buildings -overwrite \
+  # -overwrite does not see the layer in the schema of -lco SCHEMA: drop it first (not timed).
+  psql -q "$url" -c "DROP TABLE IF EXISTS bench_ogr.coverage_buildings"
+  timed ogr2ogr_write ogr2ogr -f PostgreSQL "$pg" "$store" coverage_buildings -nln coverage_buildings \
     -lco SCHEMA=bench_ogr -lco GEOMETRY_NAME=geom -lco FID=fid -lco SPATIAL_INDEX=GIST --config PG_USE_COPY YES
   timed gpkg_read ogr2ogr -f Memory mem "$store" coverage_buildings
   timed ogr2ogr_read ogr2ogr -f Memory mem "$pg schemas=bench_cim" buildings -select id,floors,height,use

@@ -28,6 +28,11 @@ extension GeoPackageStore {
         if query.near != nil && query.within == nil {
             throw StoreError("--near needs --within METRES", file: path, layer: layerName)
         }
+        // A table without geometry (cim_batch_summary) answers attribute queries; a place needs a geometry.
+        let attributeOnly = OGR_L_GetGeomType(layer) == wkbNone
+        if attributeOnly && (query.bbox != nil || query.near != nil) {
+            throw StoreError("the layer has no geometry to query by place", file: path, layer: layerName, hint: "query it with --where or --limit only")
+        }
         var window = query.bbox
         if let near = query.near, let d = query.within {
             let box = Envelope(minX: near.x - d, minY: near.y - d, maxX: near.x + d, maxY: near.y + d)
@@ -54,12 +59,18 @@ extension GeoPackageStore {
         let fidOrdered = unordered && window == nil && clauses.isEmpty
         while let owned = OGRFeature.next(of: layer) {
             let feature = owned.handle
-            guard let geometry = OGR_F_GetGeometryRef(feature) else { continue }
-            let size = Int(OGR_G_WkbSizeEx(geometry))
-            if buffer.count < size { buffer = [UInt8](repeating: 0, count: size * 2) }
-            _ = buffer.withUnsafeMutableBytes { OGR_G_ExportToIsoWkb(geometry, wkbNDR, $0.baseAddress) }
             var single = GeometryColumn()
-            try buffer.withUnsafeBytes { try single.appendWKB(UnsafeRawBufferPointer(rebasing: $0[0 ..< size])) }
+            if attributeOnly {
+                // No geometry: an empty collection keeps the rows and the geometry column aligned.
+                single.beginFeature(.geometryCollection)
+                single.endFeature()
+            } else {
+                guard let geometry = OGR_F_GetGeometryRef(feature) else { continue }
+                let size = Int(OGR_G_WkbSizeEx(geometry))
+                if buffer.count < size { buffer = [UInt8](repeating: 0, count: size * 2) }
+                _ = buffer.withUnsafeMutableBytes { OGR_G_ExportToIsoWkb(geometry, wkbNDR, $0.baseAddress) }
+                try buffer.withUnsafeBytes { try single.appendWKB(UnsafeRawBufferPointer(rebasing: $0[0 ..< size])) }
+            }
             if let point, let limit = query.within {
                 let d = try point.distance(to: single.geometry(0, context: context))
                 guard d <= limit else { continue }

@@ -151,6 +151,14 @@ import Testing
             }
             let summary = try Self.summary(summaryAddress)
             try expectSummary(summary, failedBroken: true)
+            // A user reads it with cim query (a table without geometry); a query by place is refused.
+            let queried = try cim("query", summaryAddress, "cim_batch_summary", "--format", "json")
+            #expect(queried.status == 0, "\(queried.stderr)")
+            let features = try json(queried.stdout)["features"] as? [[String: Any]] ?? []
+            #expect(features.compactMap { $0["city"] as? String }.sorted() == ["anyang", "boxian", "broken", "cixi"], "\(queried.stdout)")
+            #expect(features.first { $0["city"] as? String == "anyang" }?["health_index"] as? Double == references["anyang"]?.record.index)
+            let byPlace = try cim("query", summaryAddress, "cim_batch_summary", "--bbox", "0,0,1,1")
+            #expect(byPlace.status != 0 && byPlace.stderr.contains("no geometry to query by place"), "\(byPlace.stderr)")
 
             // Again: nothing is imported or checked, the stores and the summary are the same.
             let states = try Self.cities.map { try Self.state(address($0.0)) }

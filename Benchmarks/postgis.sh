@@ -54,7 +54,7 @@ for r in $(seq "$runs"); do
   timed gpkg_read ogr2ogr -f Memory mem "$store" coverage_buildings
   timed ogr2ogr_read ogr2ogr -f Memory mem "$pg schemas=bench_cim" buildings -select id,floors,height,use
 done
-rows=$(psql -tA "$url" -c "SELECT count(*) FROM bench_cim.coverage_buildings")
+rows=$(psql -tA "$url" -c "SELECT (SELECT count(*) FROM bench_cim.buildings) || ' buildings, ' || (SELECT count(*) FROM bench_cim.coverage_buildings) || ' coverage_buildings rows (residential); GDAL wrote ' || (SELECT count(*) FROM bench_ogr.coverage_buildings)")
 python3 - "$work" "$runs" "$load" "$store" "$rows" "$(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with local changes)')" <<'PY'
 import json, statistics, subprocess, sys
 work, runs, load, store, rows, commit = sys.argv[1:]
@@ -72,7 +72,7 @@ date = subprocess.run(["date", "-u", "+%Y-%m-%d %H:%M UTC"], capture_output=True
 print(f"### PostGIS store against GDAL's PG driver, {date}")
 print()
 print(f"Machine: 2 cores, load average at start {load}. Commit {commit}; release build; PostgreSQL 15 + PostGIS 3.3 of Scripts/postgis.sh "
-      f"on the same machine. City {store} ({rows} buildings); {runs} rounds, cim and GDAL alternating; medians.")
+      f"on the same machine. City {store} ({rows}); {runs} rounds, cim and GDAL alternating; medians.")
 print()
 print("| what | median s | runs (s) |")
 print("|---|---:|---|")

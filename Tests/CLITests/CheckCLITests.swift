@@ -95,9 +95,10 @@ import Testing
         #expect(checks.stdout.contains("no check recorded yet"))
     }
 
-    @Test func missingLayersAreNotComputable() throws {
+    @Test(arguments: cliBackends) func missingLayersAreNotComputable(_ backend: Backend) throws {
         let folder = try scratchDirectory()
-        let store = folder.appendingPathComponent("porto.gpkg").path
+        let store = try backend.freshStore(in: folder, name: "porto")
+        defer { backend.drop(store); try? FileManager.default.removeItem(at: folder) }
         let imported = try cim("import", store, "all", repositoryData.appendingPathComponent("porto.osm.pbf").path)
         #expect(imported.status == 0, "\(imported.stderr)")
         let result = try cim("check", store, "--year", "2025", "--format", "json")

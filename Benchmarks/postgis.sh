@@ -18,8 +18,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 store=$1
 runs=${2:-3}
-swift build -c release --product cim >/dev/null
-cim=.build/release/cim
+# CIM=path/to/cim uses that release binary instead of building one.
+if [ -z "${CIM:-}" ]; then
+  swift build -c release --product cim >/dev/null
+  cim=.build/release/cim
+else
+  cim=$CIM
+fi
 Scripts/postgis.sh start >/dev/null
 url=$(Scripts/postgis.sh url)
 port=${CIM_PG_PORT:-55432}
@@ -42,12 +47,14 @@ load=$(cut -d' ' -f1-3 /proc/loadavg)
 for r in $(seq "$runs"); do
   echo "== round $r" >&2
   "$cim" bench --store "$url?schema=bench_cim" --stages load,coverage,write --format json >"$work/bench-$r.json"
-  timed ogr2ogr_write ogr2ogr -f PostgreSQL "$pg" "$store" coverage_buildings -nln coverage_buildings -overwrite \
+  # -overwrite does not see the layer in the schema of -lco SCHEMA: drop it first (not timed).
+  psql -q "$url" -c "DROP TABLE IF EXISTS bench_ogr.coverage_buildings"
+  timed ogr2ogr_write ogr2ogr -f PostgreSQL "$pg" "$store" coverage_buildings -nln coverage_buildings \
     -lco SCHEMA=bench_ogr -lco GEOMETRY_NAME=geom -lco FID=fid -lco SPATIAL_INDEX=GIST --config PG_USE_COPY YES
   timed gpkg_read ogr2ogr -f Memory mem "$store" coverage_buildings
   timed ogr2ogr_read ogr2ogr -f Memory mem "$pg schemas=bench_cim" buildings -select id,floors,height,use
 done
-rows=$(psql -tA "$url" -c "SELECT count(*) FROM bench_cim.coverage_buildings")
+rows=$(psql -tA "$url" -c "SELECT (SELECT count(*) FROM bench_cim.buildings) || ' buildings, ' || (SELECT count(*) FROM bench_cim.coverage_buildings) || ' coverage_buildings rows (residential); GDAL wrote ' || (SELECT count(*) FROM bench_ogr.coverage_buildings)")
 python3 - "$work" "$runs" "$load" "$store" "$rows" "$(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with local changes)')" <<'PY'
 import json, statistics, subprocess, sys
 work, runs, load, store, rows, commit = sys.argv[1:]
@@ -65,7 +72,7 @@ date = subprocess.run(["date", "-u", "+%Y-%m-%d %H:%M UTC"], capture_output=True
 print(f"### PostGIS store against GDAL's PG driver, {date}")
 print()
 print(f"Machine: 2 cores, load average at start {load}. Commit {commit}; release build; PostgreSQL 15 + PostGIS 3.3 of Scripts/postgis.sh "
-      f"on the same machine. City {store} ({rows} buildings); {runs} rounds, cim and GDAL alternating; medians.")
+      f"on the same machine. City {store} ({rows}); {runs} rounds, cim and GDAL alternating; medians.")
 print()
 print("| what | median s | runs (s) |")
 print("|---|---:|---|")

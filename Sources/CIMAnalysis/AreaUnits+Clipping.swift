@@ -58,13 +58,19 @@ extension AreaUnits {
         guard lines.count > 0, count > 0 else { return [Double](repeating: 0, count: count) }
         let edges = UnitEdges(self)
         let tree = PackedRTree(envelopes: geometries.envelopes)
-        let workers = workerCount
-        let sums = SharedBuffer<[Double]>(repeating: [Double](repeating: 0, count: count), count: workers)
+        // Deterministic sums: lines in fixed blocks of 512, each block's (unit, length) contributions kept in
+        // order and added up block after block — the same additions in the same order as one serial pass,
+        // whatever the number of cores or the scheduling (per-worker partial sums differed in the last bit
+        // between runs).
+        let block = 512
+        let blocks = (lines.count + block - 1) / block
+        let contributions = SharedBuffer<[(unit: Int32, length: Double)]>(repeating: [], count: blocks)
         let unitCount = count
-        parallelChunks(lines.count, minimumChunk: 512) { range, slot in
-            var total = sums.withPointer { $0[slot] }
+        parallelChunks(blocks, minimumChunk: 1) { range, _ in
+          for b in range {
+            var total: [(unit: Int32, length: Double)] = []
             var candidates: [Int32] = [], near: [Int32] = [], cuts: [Double] = []
-            for i in range {
+            for i in b * block ..< min(lines.count, (b + 1) * block) {
                 lines.forEachSegment(of: i) { px, py, qx, qy, _ in
                     // A one-point line has no length to count.
                     guard px != qx || py != qy else { return }
@@ -85,14 +91,17 @@ extension AreaUnits {
                             let t = 0.5 * (cuts[k] + cuts[k + 1])
                             if edges.covers(Int(u), x: px + t * (qx - px), y: py + t * (qy - py)) { inside += cuts[k + 1] - cuts[k] }
                         }
-                        total[Int(u)] += inside * length
+                        if inside > 0 { total.append((u, inside * length)) }
                     }
                 }
             }
-            sums.withPointer { $0[slot] = total }
+            contributions.withPointer { $0[b] = total }
+          }
         }
         var result = [Double](repeating: 0, count: unitCount)
-        for partial in sums.storage { for u in 0 ..< unitCount { result[u] += partial[u] } }
+        contributions.withPointer { all in
+            for part in all { for (u, length) in part { result[Int(u)] += length } }
+        }
         return result
     }
 }

@@ -86,8 +86,7 @@ enum BatchCity {
         let address = try plan.address(of: city.name)
         let source = try openStore(city.source)
         let store = try openOrCreateStore(address, crs: source.crs)
-        let sync = try store.syncBundleLayers(from: source)
-        let copied = force ? try forceCopy(store, from: source) : sync.copied
+        let copied = try store.syncBundleLayers(from: source, force: force).copied
         let hasCheck = try store.checkRecords().contains { $0.year == plan.year && $0.metric == city.metric }
         var checked = false
         if force || !copied.isEmpty || !hasCheck {
@@ -100,13 +99,6 @@ enum BatchCity {
         let outcome = Outcome(city: city.name, ok: true, copied: copied, checked: checked)
         let line = String(decoding: try JSONEncoder().encode(outcome), as: UTF8.self)
         FileHandle.standardError.write(Data((statusPrefix + line + "\n").utf8))
-    }
-
-    /// --force: every bundle layer of the source copied again, in one transaction.
-    private static func forceCopy(_ store: any LayerStore, from source: any LayerStore) throws -> [String] {
-        let tables = try BundleLayer.all.filter { source.hasLayer($0.name) }.map { try source.snapshot($0.name) }
-        try store.writeLayers(tables, provenance: LayerProvenance(source: source.address, sourceCRS: source.crs?.identifier ?? ""))
-        return tables.map(\.name)
     }
 
     /// Runs every city in its own process, `jobs` at a time; a failure is an outcome, never an exception.

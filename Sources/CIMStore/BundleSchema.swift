@@ -75,4 +75,11 @@ enum StoreTables {
     static let issues = "cim_import_issues"
     static let checks = "cim_checks"
     static let checkValues = "cim_check_values"
+
+    /// Tables whose names start with `cim_` but that are layers like any other (listed, queried,
+    /// exported): `cim_batch_summary`, the cross-city table of `cim batch`.
+    static let sharedLayers: Set<String> = ["cim_batch_summary"]
+
+    /// True when `name` is one of the store's own tables (a `cim_` name that is not a shared layer).
+    static func isOwn(_ name: String) -> Bool { name.hasPrefix("cim_") && !sharedLayers.contains(name) }
 }

@@ -152,13 +152,21 @@ extension GeoPackageStore {
         }
     }
 
+    /// The rows of a query of the store's own tables as text, reals exact: on GDAL's SQLite connection
+    /// (``GeoPackageConnection/rows(_:_:what:layer:exactReals:)``); through OGR (`GDALDatasetExecuteSQL`,
+    /// reals with 15 significant digits) only when the driver exposes no connection.
+    private func exactRows(_ sql: String, what: String, table: String) throws -> [[String?]] {
+        guard let connection = GeoPackageConnection(dataset: dataset) else { return try dataset.query(sql) }
+        return try connection.rows(sql, what: what, layer: table, exactReals: true)
+    }
+
     /// The recorded checks, oldest first.
     public func checkRecords() throws -> [CheckRecord] {
         guard dataset.layer(named: StoreTables.checks) != nil else { return [] }
-        return try dataset.query("""
+        return try exactRows("""
             SELECT check_id, year, time, indicator_file, indicator_hash, inputs, cim_version, metric, health_index, dimension_index \
             FROM \(StoreTables.checks) ORDER BY check_id
-            """).map { row in
+            """, what: "cannot read the recorded checks", table: StoreTables.checks).map { row in
             let inputs = (try? JSONDecoder().decode([LayerFingerprint].self, from: Data((row[5] ?? "[]").utf8))) ?? []
             return CheckRecord(id: Int(row[0] ?? "") ?? 0, year: Int(row[1] ?? "") ?? 0, time: row[2] ?? "", indicatorFile: row[3] ?? "",
                                indicatorHash: row[4] ?? "", inputs: inputs, cimVersion: row[6] ?? "", metric: row[7] ?? "",
@@ -169,10 +177,10 @@ extension GeoPackageStore {
     /// The values of one recorded check.
     public func checkValues(check id: Int) throws -> [CheckValueRecord] {
         guard dataset.layer(named: StoreTables.checkValues) != nil else { return [] }
-        return try dataset.query("""
+        return try exactRows("""
             SELECT indicator, area_kind, area_id, area_name, value, numerator, denominator, score, grade, warning, computable \
             FROM \(StoreTables.checkValues) WHERE check_id = \(id) ORDER BY fid
-            """).map { row in
+            """, what: "cannot read the recorded check values", table: StoreTables.checkValues).map { row in
             CheckValueRecord(check: id, indicator: row[0] ?? "", areaKind: row[1] ?? "", areaId: row[2] ?? "", areaName: row[3],
                              value: row[4].flatMap { Double($0) }, numerator: row[5].flatMap { Double($0) },
                              denominator: row[6].flatMap { Double($0) }, score: row[7].flatMap { Double($0) }, grade: row[8],

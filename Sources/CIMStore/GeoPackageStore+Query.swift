@@ -28,6 +28,11 @@ extension GeoPackageStore {
         if query.near != nil && query.within == nil {
             throw StoreError("--near needs --within METRES", file: path, layer: layerName)
         }
+        // A table without geometry (cim_batch_summary) answers attribute queries; a place needs a geometry.
+        let attributeOnly = OGR_L_GetGeomType(layer) == wkbNone
+        if attributeOnly && (query.bbox != nil || query.near != nil) {
+            throw StoreError("the layer has no geometry to query by place", file: path, layer: layerName, hint: "query it with --where or --limit only")
+        }
         var window = query.bbox
         if let near = query.near, let d = query.within {
             let box = Envelope(minX: near.x - d, minY: near.y - d, maxX: near.x + d, maxY: near.y + d)
@@ -41,7 +46,8 @@ extension GeoPackageStore {
         defer { OGR_L_SetSpatialFilter(layer, nil); OGR_L_SetAttributeFilter(layer, nil) }
 
         var geometries = GeometryColumn()
-        var values = [[String?]](repeating: [], count: specs.count)
+        // Read typed (OGR_F_GetFieldAsInteger64 / _AsDouble), never through text: reals come back exactly.
+        var values = [[AttributeValue]](repeating: [], count: specs.count)
         var fids: [Int64] = []
         var distances: [Double] = []
         let context = GEOSContext.current
@@ -53,12 +59,18 @@ extension GeoPackageStore {
         let fidOrdered = unordered && window == nil && clauses.isEmpty
         while let owned = OGRFeature.next(of: layer) {
             let feature = owned.handle
-            guard let geometry = OGR_F_GetGeometryRef(feature) else { continue }
-            let size = Int(OGR_G_WkbSizeEx(geometry))
-            if buffer.count < size { buffer = [UInt8](repeating: 0, count: size * 2) }
-            _ = buffer.withUnsafeMutableBytes { OGR_G_ExportToIsoWkb(geometry, wkbNDR, $0.baseAddress) }
             var single = GeometryColumn()
-            try buffer.withUnsafeBytes { try single.appendWKB(UnsafeRawBufferPointer(rebasing: $0[0 ..< size])) }
+            if attributeOnly {
+                // No geometry: an empty collection keeps the rows and the geometry column aligned.
+                single.beginFeature(.geometryCollection)
+                single.endFeature()
+            } else {
+                guard let geometry = OGR_F_GetGeometryRef(feature) else { continue }
+                let size = Int(OGR_G_WkbSizeEx(geometry))
+                if buffer.count < size { buffer = [UInt8](repeating: 0, count: size * 2) }
+                _ = buffer.withUnsafeMutableBytes { OGR_G_ExportToIsoWkb(geometry, wkbNDR, $0.baseAddress) }
+                try buffer.withUnsafeBytes { try single.appendWKB(UnsafeRawBufferPointer(rebasing: $0[0 ..< size])) }
+            }
             if let point, let limit = query.within {
                 let d = try point.distance(to: single.geometry(0, context: context))
                 guard d <= limit else { continue }
@@ -66,7 +78,14 @@ extension GeoPackageStore {
             }
             geometries.append(single, feature: 0)
             fids.append(OGR_F_GetFID(feature))
-            for k in specs.indices { values[k].append(fieldString(feature, Int32(k))) }
+            for (k, spec) in specs.enumerated() {
+                let f = Int32(k)
+                switch spec.type {
+                case .integer: values[k].append(fieldInt(feature, f).map { .integer($0) } ?? .null)
+                case .real: values[k].append(fieldDouble(feature, f).map { .real($0) } ?? .null)
+                case .text: values[k].append(fieldString(feature, f).map { .text($0) } ?? .null)
+                }
+            }
             if fidOrdered, let limit = query.limit, fids.count >= limit { break }
         }
         var order = Array(fids.indices)
@@ -75,9 +94,9 @@ extension GeoPackageStore {
         let columns = specs.enumerated().map { k, spec -> AttributeColumn in
             let picked = order.map { values[k][$0] }
             switch spec.type {
-            case .integer: return AttributeColumn(spec.name, .integer(picked.map { $0.flatMap { Int64($0) } }))
-            case .real: return AttributeColumn(spec.name, .real(picked.map { $0.flatMap { Double($0) } }))
-            case .text: return AttributeColumn(spec.name, .text(picked))
+            case .integer: return AttributeColumn(spec.name, .integer(picked.map { if case let .integer(x) = $0 { return x } else { return nil } }))
+            case .real: return AttributeColumn(spec.name, .real(picked.map { if case let .real(x) = $0 { return x } else { return nil } }))
+            case .text: return AttributeColumn(spec.name, .text(picked.map { if case let .text(x) = $0 { return x } else { return nil } }))
             }
         }
         let table = FeatureTable(name: layerName, geometryType: nil, geometries: geometries.subset(order), columns: columns, crs: crs,

@@ -75,7 +75,7 @@ public final class GeoPackageStore: LayerStore {
 
     /// All layer names, the store's own tables excluded.
     public var layerNames: [String] {
-        dataset.layerNames.filter { !$0.hasPrefix("cim_") }
+        dataset.layerNames.filter { !StoreTables.isOwn($0) }.sorted()
     }
 
     /// True when the store has this layer.

@@ -17,9 +17,9 @@ extension LayerStore {
     /// fingerprint differs from the one recorded at the last sync (or that this store lacks) is copied
     /// (snapshot of the source, written here), all in ONE transaction; the fingerprints are recorded in
     /// `cim_metadata` after it commits. A source in another CRS is refused. Layers this store has and the
-    /// source lacks are left as they are.
+    /// source lacks are left as they are. `force` copies every bundle layer of the source, changed or not.
     @discardableResult
-    public func syncBundleLayers(from source: any LayerStore) throws -> SyncReport {
+    public func syncBundleLayers(from source: any LayerStore, force: Bool = false) throws -> SyncReport {
         guard let sourceCRS = source.crs else {
             throw StoreError("the source has no CRS: it holds no cim layers", file: source.address)
         }
@@ -32,7 +32,7 @@ extension LayerStore {
         for bundle in BundleLayer.all where source.hasLayer(bundle.name) {
             let fingerprint = try source.fingerprint(bundle.name)
             let stamp = "\(source.backend.rawValue) \(fingerprint.features) \(fingerprint.hash)"
-            if hasLayer(bundle.name), try metadataValue(Self.syncKey(bundle.name)) == stamp {
+            if !force, hasLayer(bundle.name), try metadataValue(Self.syncKey(bundle.name)) == stamp {
                 unchanged.append(bundle.name)
                 continue
             }

@@ -62,12 +62,17 @@ final class SQLiteStatement {
         sqlite3_clear_bindings(handle)
     }
 
-    /// The rows' columns as text (`sqlite3_column_text`), nil for null.
-    func rows() throws -> [[String?]] {
+    /// The rows' columns as text (`sqlite3_column_text`), nil for null. With `exactReals`, a REAL value is
+    /// read as a double (`sqlite3_column_double`) and written in Swift's shortest form that reads back to
+    /// the same double (SQLite's own text has 15 significant digits).
+    func rows(exactReals: Bool = false) throws -> [[String?]] {
         var rows: [[String?]] = []
         let columns = sqlite3_column_count(handle)
         while try step() {
-            rows.append((0 ..< columns).map { i in sqlite3_column_text(handle, i).map { String(cString: $0) } })
+            rows.append((0 ..< columns).map { i in
+                if exactReals && sqlite3_column_type(handle, i) == SQLITE_FLOAT { return String(sqlite3_column_double(handle, i)) }
+                return sqlite3_column_text(handle, i).map { String(cString: $0) }
+            })
         }
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
@@ -89,10 +94,10 @@ extension GeoPackageConnection {
         try statement.run()
     }
 
-    /// The rows of a query with bound parameters, as text.
-    func rows(_ sql: String, _ values: [SQLiteValue] = [], what: String, layer: String? = nil) throws -> [[String?]] {
+    /// The rows of a query with bound parameters, as text (``SQLiteStatement/rows(exactReals:)``).
+    func rows(_ sql: String, _ values: [SQLiteValue] = [], what: String, layer: String? = nil, exactReals: Bool = false) throws -> [[String?]] {
         let statement = try SQLiteStatement(self, sql, what: what, layer: layer)
         statement.bind(values)
-        return try statement.rows()
+        return try statement.rows(exactReals: exactReals)
     }
 }

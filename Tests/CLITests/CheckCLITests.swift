@@ -11,8 +11,9 @@ import Testing
         return (folder, store)
     }
 
-    @Test func jsonHasTheStableKeysAndIsRecorded() throws {
-        let (_, store) = try Self.generated()
+    @Test(arguments: cliBackends) func jsonHasTheStableKeysAndIsRecorded(_ backend: Backend) throws {
+        let (_, store, cleanup) = try backend.generated()
+        defer { cleanup() }
         let result = try cim("check", store, "--year", "2025", "--format", "json")
         #expect(result.status == 0, "\(result.stderr)")
         let root = try json(result.stdout)
@@ -39,15 +40,16 @@ import Testing
         #expect(list.status == 0)
         let checks = try #require(try json(list.stdout)["checks"] as? [[String: Any]])
         #expect(checks.count == 1 && checks[0]["year"] as? Int == 2025)
-        let info = try tool("ogrinfo", ["-so", store, "check_areas"])
+        let info = try tool("ogrinfo", ["-so", try backend.gdalName(store), "check_areas"])
         #expect(info.stdout.contains("Feature Count: \(areas.count)"))
         #expect(info.stdout.contains("kindergarten_coverage_score"))
-        let values = try tool("ogrinfo", ["-q", "-sql", "SELECT COUNT(*) AS n FROM cim_check_values WHERE check_id = 1", store])
-        #expect(values.stdout.contains("n (Integer") && values.stdout.contains("= \(indicators.count * (areas.count + 1))"))
+        let values = try tool("ogrinfo", ["-q", "-sql", "SELECT COUNT(*) AS n FROM cim_check_values WHERE check_id = 1", try backend.gdalName(store)])
+        #expect(values.stdout.contains("n (Integer") && values.stdout.contains("= \(indicators.count * (areas.count + 1))"), "\(values.stdout)")
     }
 
-    @Test func baselineComparesWithTheStoredYear() throws {
-        let (folder, store) = try Self.generated()
+    @Test(arguments: cliBackends) func baselineComparesWithTheStoredYear(_ backend: Backend) throws {
+        let (folder, store, cleanup) = try backend.generated()
+        defer { cleanup() }
         #expect(try cim("check", store, "--year", "2024").status == 0)
         let again = try cim("check", store, "--year", "2025", "--baseline", "2024", "--format", "json")
         #expect(again.status == 0, "\(again.stderr)")
@@ -57,8 +59,12 @@ import Testing
         let moved = changes.filter { ($0["trend"] as? String) == "improved" || ($0["trend"] as? String) == "declined" }
         #expect(moved.allSatisfy { ($0["key"] as? String) == "new_residential_over_80m" })
         // Another store's check, by path and year; a missing year is refused with the years stored.
+        // (the other store is a GeoPackage: the copy of the city, or of the PostGIS store's source)
         let other = folder.appendingPathComponent("other.gpkg").path
-        try FileManager.default.copyItem(atPath: store, toPath: other)
+        if backend == .geopackage { try FileManager.default.copyItem(atPath: store, toPath: other) } else {
+            try FileManager.default.copyItem(atPath: folder.appendingPathComponent("city.gpkg").path, toPath: other)
+            #expect(try cim("check", other, "--year", "2025").status == 0)
+        }
         let cross = try cim("check", store, "--year", "2026", "--baseline", "\(other):2025", "--format", "csv")
         #expect(cross.status == 0, "\(cross.stderr)")
         #expect(cross.stdout.contains("key,area_kind,area_id,area_name,value,unit"))
@@ -71,8 +77,9 @@ import Testing
         #expect(checks.count == 3)
     }
 
-    @Test func badInputIsRefusedWithoutWriting() throws {
-        let (folder, store) = try Self.generated()
+    @Test(arguments: cliBackends) func badInputIsRefusedWithoutWriting(_ backend: Backend) throws {
+        let (folder, store, cleanup) = try backend.generated()
+        defer { cleanup() }
         let broken = folder.appendingPathComponent("broken.json")
         let shipped = try String(contentsOf: repositoryData.appendingPathComponent("indicators/city-health-check.json"), encoding: .utf8)
         try shipped.replacingOccurrences(of: "\"standard\": 80,", with: "\"standard\": -80,").write(to: broken, atomically: true, encoding: .utf8)
@@ -88,9 +95,10 @@ import Testing
         #expect(checks.stdout.contains("no check recorded yet"))
     }
 
-    @Test func missingLayersAreNotComputable() throws {
+    @Test(arguments: cliBackends) func missingLayersAreNotComputable(_ backend: Backend) throws {
         let folder = try scratchDirectory()
-        let store = folder.appendingPathComponent("porto.gpkg").path
+        let store = try backend.freshStore(in: folder, name: "porto")
+        defer { backend.drop(store); try? FileManager.default.removeItem(at: folder) }
         let imported = try cim("import", store, "all", repositoryData.appendingPathComponent("porto.osm.pbf").path)
         #expect(imported.status == 0, "\(imported.stderr)")
         let result = try cim("check", store, "--year", "2025", "--format", "json")

@@ -3,10 +3,10 @@ import Testing
 
 @Suite("cim coverage / isochrones, run as a user would")
 struct CoverageCLITests {
-    @Test("straight-line coverage writes both layers and prints a summary in every format")
-    func coverageFormats() throws {
-        let (folder, store) = try helsinkiStore()
-        defer { try? FileManager.default.removeItem(at: folder) }
+    @Test("straight-line coverage writes both layers and prints a summary in every format", arguments: cliBackends)
+    func coverageFormats(_ backend: Backend) throws {
+        let (_, store, cleanup) = try backend.helsinki()
+        defer { cleanup() }
         let table = try cim("coverage", store)
         #expect(table.status == 0, "\(table.stderr)")
         #expect(table.stdout.contains("short boards"))
@@ -26,14 +26,14 @@ struct CoverageCLITests {
         let info = try json(try cim("info", store, "--format", "json").stdout)
         let layers = (info["layers"] as? [[String: Any]] ?? []).map { $0["layer"] as? String ?? "" }
         #expect(layers.contains("coverage_buildings") && layers.contains("coverage_areas"))
-        let ogr = try tool("ogrinfo", ["-so", store, "coverage_buildings"])
+        let ogr = try tool("ogrinfo", ["-so", try backend.gdalName(store), "coverage_buildings"])
         #expect(ogr.stdout.contains("dist_kindergarten"))
     }
 
-    @Test("network coverage and isochrones on real data")
-    func network() throws {
-        let (folder, store) = try helsinkiStore()
-        defer { try? FileManager.default.removeItem(at: folder) }
+    @Test("network coverage and isochrones on real data", arguments: cliBackends)
+    func network(_ backend: Backend) throws {
+        let (_, store, cleanup) = try backend.helsinki()
+        defer { cleanup() }
         let result = try cim("coverage", store, "--metric", "network", "--format", "json")
         #expect(result.status == 0, "\(result.stderr)")
         let root = try json(result.stdout)

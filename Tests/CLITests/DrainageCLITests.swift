@@ -14,10 +14,10 @@ func overviewValue(_ root: [String: Any], _ measure: String) -> Any? {
 
 @Suite("cim gaps / audit, run as a user would")
 struct DrainageCLITests {
-    @Test("Helsinki: gaps with the drains writes three layers; default kinds fail clearly and write nothing")
-    func helsinkiGaps() throws {
-        let (folder, store) = try helsinkiStore()
-        defer { try? FileManager.default.removeItem(at: folder) }
+    @Test("Helsinki: gaps with the drains writes three layers; default kinds fail clearly and write nothing", arguments: cliBackends)
+    func helsinkiGaps(_ backend: Backend) throws {
+        let (_, store, cleanup) = try backend.helsinki()
+        defer { cleanup() }
         let refused = try cim("gaps", store)
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("no pipe of kind sewer,combined") && refused.stderr.contains("--kinds"), "\(refused.stderr)")
@@ -44,10 +44,10 @@ struct DrainageCLITests {
         #expect(bad.status != 0 && bad.stderr.contains("unknown pipe kind 'sewage'"))
     }
 
-    @Test("Helsinki: audit every pipeline; JSON lists every defect type")
-    func helsinkiAudit() throws {
-        let (folder, store) = try helsinkiStore()
-        defer { try? FileManager.default.removeItem(at: folder) }
+    @Test("Helsinki: audit every pipeline; JSON lists every defect type", arguments: cliBackends)
+    func helsinkiAudit(_ backend: Backend) throws {
+        let (_, store, cleanup) = try backend.helsinki()
+        defer { cleanup() }
         let result = try cim("audit", store, "--kinds", "all", "--format", "json")
         #expect(result.status == 0, "\(result.stderr)")
         let root = try json(result.stdout)
@@ -61,11 +61,11 @@ struct DrainageCLITests {
         #expect(result.stderr.contains("no audited pipe has inverts"))
     }
 
-    @Test("Bellinge: pipes without a kind are refused with a hint; --kinds unknown audits them")
-    func bellinge() throws {
+    @Test("Bellinge: pipes without a kind are refused with a hint; --kinds unknown audits them", arguments: cliBackends)
+    func bellinge(_ backend: Backend) throws {
         let folder = try scratchDirectory()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let store = folder.appendingPathComponent("b.gpkg").path
+        let store = try backend.freshStore(in: folder, name: "b")
+        defer { backend.drop(store); try? FileManager.default.removeItem(at: folder) }
         let edges = repositoryData.appendingPathComponent("bellinge/edges.geojson").path
         let nodes = repositoryData.appendingPathComponent("bellinge/nodes.geojson").path
         let imported = try cim("import", store, "pipes", edges, "--map", "diameter_mm=diameter")
@@ -85,11 +85,11 @@ struct DrainageCLITests {
         #expect(counts["diameter_shrink"] == 1 && counts["no_outlet_component"] == 1 && counts["reversed_slope"] == 0)
     }
 
-    @Test("a store without pipes: both commands say so and write nothing")
-    func noPipes() throws {
+    @Test("a store without pipes: both commands say so and write nothing", arguments: cliBackends)
+    func noPipes(_ backend: Backend) throws {
         let folder = try scratchDirectory()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let store = folder.appendingPathComponent("only-buildings.gpkg").path
+        let store = try backend.freshStore(in: folder, name: "only-buildings")
+        defer { backend.drop(store); try? FileManager.default.removeItem(at: folder) }
         #expect(try cim("import", store, "buildings", repositoryData.appendingPathComponent("helsinki.osm.pbf").path).status == 0)
         for command in ["gaps", "audit"] {
             let result = try cim(command, store)

@@ -12,10 +12,10 @@ struct ImportInfoCLITests {
         }
     }
 
-    @Test("import of an OSM file, then info as JSON with counts, CRS and completeness")
-    func importAndInfo() throws {
-        let (folder, store) = try helsinkiStore()
-        defer { try? FileManager.default.removeItem(at: folder) }
+    @Test("import of an OSM file, then info as JSON with counts, CRS and completeness", arguments: cliBackends)
+    func importAndInfo(_ backend: Backend) throws {
+        let (_, store, cleanup) = try backend.helsinki()
+        defer { cleanup() }
         let info = try cim("info", store, "--format", "json")
         #expect(info.status == 0)
         let root = try json(info.stdout)
@@ -31,15 +31,15 @@ struct ImportInfoCLITests {
         let completeness = try #require(root["completeness"] as? [[String: Any]])
         #expect(completeness.contains { $0["layer"] as? String == "buildings" && $0["field"] as? String == "floors" && ($0["with_value"] as? Int ?? 0) > 0 })
         // ogrinfo opens the store and lists the layers.
-        let ogr = try tool("ogrinfo", ["-q", store])
+        let ogr = try tool("ogrinfo", ["-q", try backend.gdalName(store)])
         #expect(ogr.status == 0)
         #expect(ogr.stdout.contains("buildings") && ogr.stdout.contains("roads"))
     }
 
-    @Test("bad input: one clear line, non-zero exit, store unchanged")
-    func badInput() throws {
-        let (folder, store) = try helsinkiStore()
-        defer { try? FileManager.default.removeItem(at: folder) }
+    @Test("bad input: one clear line, non-zero exit, store unchanged", arguments: cliBackends)
+    func badInput(_ backend: Backend) throws {
+        let (folder, store, cleanup) = try backend.helsinki()
+        defer { cleanup() }
         let before = try cim("info", store, "--format", "json").stdout
         let text = folder.appendingPathComponent("notes.txt")
         try "just some text\n".write(to: text, atomically: true, encoding: .utf8)
@@ -70,10 +70,10 @@ struct ImportInfoCLITests {
         #expect(try layers(before).count == 5)
     }
 
-    @Test("query by window, by distance (sorted) and by value; export to GeoJSON and CSV")
-    func queryAndExport() throws {
-        let (folder, store) = try helsinkiStore()
-        defer { try? FileManager.default.removeItem(at: folder) }
+    @Test("query by window, by distance (sorted) and by value; export to GeoJSON and CSV", arguments: cliBackends)
+    func queryAndExport(_ backend: Backend) throws {
+        let (folder, store, cleanup) = try backend.helsinki()
+        defer { cleanup() }
         let near = try cim("query", store, "facilities", "--near=24.94,60.17", "--coords-crs", "EPSG:4326", "--within", "400", "--format", "json")
         #expect(near.status == 0)
         let rows = try #require(try json(near.stdout)["features"] as? [[String: Any]])

@@ -61,8 +61,9 @@ import Testing
         #expect((kindergartenCheck["what_if"] as! Double) > (kindergartenCheck["plain"] as! Double))
     }
 
-    @Test func explainJSONHasTheKeysAndCoverageDistances() throws {
-        let (_, store) = try Self.generated()
+    @Test(arguments: cliBackends) func explainJSONHasTheKeysAndCoverageDistances(_ backend: Backend) throws {
+        let (_, store, cleanup) = try backend.generated(seed: 8)
+        defer { cleanup() }
         let out = try scratchDirectory().appendingPathComponent("cov.gpkg").path
         #expect(try cim("coverage", store, "--out", out).status == 0)
         let row = try tool("ogrinfo", ["-q", "-sql", "SELECT id, dist_kindergarten FROM coverage_buildings WHERE dist_kindergarten IS NOT NULL LIMIT 1", out])
@@ -76,7 +77,7 @@ import Testing
         #expect(abs((k["distance_m"] as! Double) - distance) < 1e-6 * max(1, distance))
         let network = try cim("explain", store, id, "--metric", "network")
         #expect(network.status == 0, "\(network.stderr)")
-        #expect(try tool("ogrinfo", ["-so", store, "explain_paths"]).stdout.contains("facility_id"))
+        #expect(try tool("ogrinfo", ["-so", try backend.gdalName(store), "explain_paths"]).stdout.contains("facility_id"))
         let unknown = try cim("explain", store, "NO-SUCH-BUILDING")
         #expect(unknown.status != 0 && unknown.stderr.contains("NO-SUCH-BUILDING"))
     }

@@ -3,8 +3,9 @@ import Testing
 
 /// `cim report` as a user runs it, on a small generated city (every layer: areas, pipes, defects).
 @Suite(.serialized) struct ReportCLITests {
-    @Test func storedCheckIsReportedWithItsNumbersAndMaps() throws {
-        let (folder, store) = try CheckCLITests.generated()
+    @Test(arguments: cliBackends) func storedCheckIsReportedWithItsNumbersAndMaps(_ backend: Backend) throws {
+        let (folder, store, cleanup) = try backend.generated()
+        defer { cleanup() }
         let check = try cim("check", store, "--year", "2025", "--format", "json")
         #expect(check.status == 0, "\(check.stderr)")
         let root = try json(check.stdout)
@@ -22,8 +23,8 @@ import Testing
         // shows the same zone count and unserved residents as cim gaps writes.
         #expect(html.contains("由报告按相同引擎计算"))
         #expect(try cim("gaps", store).status == 0)
-        let zones = try tool("ogrinfo", ["-q", "-sql", "SELECT COUNT(*) AS n, SUM(residents) AS r FROM blank_zones", store]).stdout
-        let count = try #require(zones.components(separatedBy: "n (Integer) = ").last?.prefix { $0.isNumber })
+        let zones = try tool("ogrinfo", ["-q", "-sql", "SELECT COUNT(*) AS n, SUM(residents) AS r FROM blank_zones", try backend.gdalName(store)]).stdout
+        let count = try #require(zones.components(separatedBy: "n (Integer").last?.components(separatedBy: "= ").dropFirst().first?.prefix { $0.isNumber })
         #expect(html.contains("<b id=\"blank-zones\">\(count)</b>"))
         // Districts and communities: the ranking map, the completeness map and a map per required category.
         #expect(html.contains("地区排名 (district)"))
@@ -35,8 +36,9 @@ import Testing
         #expect(english.contains("from the layer blank_zones") && english.contains("<b id=\"blank-zones\">\(count)</b>"))
     }
 
-    @Test func withoutAStoredCheckTheCheckIsComputedAndNotRecorded() throws {
-        let (folder, store) = try CheckCLITests.generated()
+    @Test(arguments: cliBackends) func withoutAStoredCheckTheCheckIsComputedAndNotRecorded(_ backend: Backend) throws {
+        let (folder, store, cleanup) = try backend.generated()
+        defer { cleanup() }
         let out = folder.appendingPathComponent("r.html").path
         let refused = try cim("report", store, "--out", out)
         #expect(refused.status != 0 && refused.stderr.contains("no recorded check") && refused.stderr.contains("--year"))

@@ -51,6 +51,10 @@ runs["plan"] = run("plan", store, "--category", category, "--add", "2", "--forma
 building = run("query", store, "buildings", "--format", "json")["features"][0]
 building_id = next(str(v) for k, v in building.items() if k == "id")
 runs["explain"] = run("explain", store, building_id, "--format", "json")
+cities = work / "schema-cities.json"
+cities.write_text(json.dumps({"target": str(work / "schema-batch"), "year": 2025,
+                              "cities": [{"name": "schema_city", "source": store}]}))
+runs["batch"] = run("batch", str(cities), "--format", "json")
 runs["bench"] = run("bench", "--buildings", "1000", "--stages", "generate,coverage", "--work", str(work / "bench"), "--format", "json")
 
 print("== schemas")

@@ -36,12 +36,14 @@ extension PostGISStore {
         if query.near != nil && query.within == nil {
             throw StoreError("--near needs --within METRES", file: address, layer: layerName)
         }
-        guard let geometry = try geometryColumn(layerName) else {
-            throw StoreError("the layer has no geometry to query", file: address, layer: layerName)
+        // A table without geometry (cim_batch_summary) answers attribute queries; a place needs a geometry.
+        let geometry = try geometryColumn(layerName)
+        if geometry == nil && (query.bbox != nil || query.near != nil) {
+            throw StoreError("the layer has no geometry to query by place", file: address, layer: layerName, hint: "query it with --where or --limit only")
         }
-        let g = PostgresConnection.quoted(geometry.name)
+        let g = geometry.map { PostgresConnection.quoted($0.name) } ?? "NULL::geometry"
         func box(_ e: Envelope) -> String {
-            "ST_MakeEnvelope(\(parameter("\(e.minX)"))::float8, \(parameter("\(e.minY)"))::float8, \(parameter("\(e.maxX)"))::float8, \(parameter("\(e.maxY)"))::float8, \(geometry.srid))"
+            "ST_MakeEnvelope(\(parameter("\(e.minX)"))::float8, \(parameter("\(e.minY)"))::float8, \(parameter("\(e.maxX)"))::float8, \(parameter("\(e.maxY)"))::float8, \(geometry?.srid ?? 0))"
         }
         if let bbox = query.bbox { clauses.append("ST_Intersects(\(g), \(box(bbox)))") }
         if let near = query.near, let d = query.within {

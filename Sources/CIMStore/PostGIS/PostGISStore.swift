@@ -108,12 +108,12 @@ public final class PostGISStore: LayerStore {
             WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') ORDER BY c.relname COLLATE "C"
             """, [schema], what: "cannot list the layers")
         return (result?.texts(column: 0) ?? []).compactMap { $0 }
-            .filter { !$0.hasPrefix("cim_") && !Self.reservedTables.contains($0) }
+            .filter { !StoreTables.isOwn($0) && !Self.reservedTables.contains($0) }
     }
 
     /// True when the store has this layer.
     public func hasLayer(_ name: String) -> Bool {
-        !name.hasPrefix("cim_") && !Self.reservedTables.contains(name) && (try? tableExists(name)) == true
+        !StoreTables.isOwn(name) && !Self.reservedTables.contains(name) && (try? tableExists(name)) == true
     }
 
     /// True when the schema has a table of this name (`to_regclass`).

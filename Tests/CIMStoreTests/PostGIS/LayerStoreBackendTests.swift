@@ -88,9 +88,8 @@ import Testing
         }
     }
 
-    /// Two query answers: the same fids, geometries, integers and texts; reals from PostGIS exactly the
-    /// written ones (the GeoPackage store's query reads reals through OGR's text, 15 significant digits, so
-    /// its reals are compared to that precision).
+    /// Two query answers: the same fids, geometries, integers, texts and reals, exactly; the reals are the
+    /// written ones (both stores read them as doubles, not through text).
     static func expectSameQueryTables(_ pg: FeatureTable, _ gpkg: FeatureTable, source: FeatureTable, _ what: String) {
         expectSame(pg.fids, gpkg.fids, "\(what): fids")
         expectSame((0 ..< pg.geometries.count).map { pg.geometries.wkb($0) }, (0 ..< gpkg.geometries.count).map { gpkg.geometries.wkb($0) }, "\(what): geometries")
@@ -99,11 +98,7 @@ import Testing
             #expect(x.values.type == y.values.type, "\(what): type of \(x.name)")
             if x.values.type == .real, let written = source.reals(x.name), let read = pg.reals(x.name), let other = gpkg.reals(y.name) {
                 expectSame(read, pg.fids.map { written[Int($0) - 1].flatMap { $0.isFinite ? $0 : nil } }, "\(what): \(x.name) from PostGIS against the written values")
-                let close = zip(read, other).allSatisfy { (a: Double?, b: Double?) -> Bool in
-                    guard let a, let b else { return a == nil && b == nil }
-                    return abs(a - b) <= 1e-14 * max(abs(a), 1)
-                }
-                #expect(close && read.count == other.count, "\(what): \(x.name) from the GeoPackage to 15 digits")
+                expectSame(other, read, "\(what): \(x.name) from the GeoPackage against PostGIS")
             } else {
                 expectSame((0 ..< x.values.count).map { x.values[$0] }, (0 ..< y.values.count).map { y.values[$0] }, "\(what): column \(x.name)")
             }
@@ -144,17 +139,17 @@ import Testing
             areas.name = "check_areas"
             let inputs = [LayerFingerprint(layer: "buildings", features: 3, hash: "00ff")]
             let values = (0 ..< 50).map { (k: Int) -> CheckValueRecord in
-                // Values of few digits: the GeoPackage store reads check values through OGR's text (15 digits).
-                let value: Double? = k % 5 == 0 ? nil : Double(k) / 4
+                // Values of 17 significant digits: both stores must read them back exactly.
+                let value: Double? = k % 5 == 0 ? nil : Double(k) / 7
                 let score: Double? = k % 4 == 0 ? nil : 90.5
                 let name: String? = k % 3 == 0 ? nil : "社区\(k)"
                 let warning: String? = k % 2 == 0 ? "normal" : nil
                 return CheckValueRecord(indicator: "ind_\(k % 7)", areaKind: k == 0 ? "city" : "community", areaId: "A\(k)", areaName: name,
-                                        value: value, numerator: Double(k), denominator: 3, score: score, grade: "good", warning: warning,
+                                        value: value, numerator: Double(k) / 3, denominator: 3, score: score, grade: "good", warning: warning,
                                         computable: k % 5 != 0)
             }
             var record = CheckRecord(year: 2025, time: "2025-06-01T00:00:00Z", indicatorFile: "city-health-check.json", indicatorHash: "abc",
-                                     inputs: inputs, cimVersion: "test", metric: "euclidean", index: 87.25, dimensionIndex: "{\"生态宜居\":90}")
+                                     inputs: inputs, cimVersion: "test", metric: "euclidean", index: 87.25 + 1.0 / 3, dimensionIndex: "{\"生态宜居\":90}")
             let first = try store.recordCheck(record, values: values, areas: areas, provenance: LayerProvenance(source: "cim check"))
             record.year = 2026
             record.index = nil
@@ -164,11 +159,29 @@ import Testing
             let records = try store.checkRecords()
             #expect(records.map(\.id) == [1, 2])
             #expect(records.map(\.year) == [2025, 2026])
-            #expect(records.first?.index == 87.25 && records.last?.index == nil)
+            #expect(records.first?.index == 87.25 + 1.0 / 3 && records.last?.index == nil)
             #expect(records.first?.inputs == inputs && records.first?.dimensionIndex == "{\"生态宜居\":90}")
             #expect(try store.checkValues(check: 1) == values.map { var v = $0; v.check = 1; return v })
             #expect(try store.checkValues(check: 2).count == 3)
             #expect(store.featureCount("check_areas") == areas.count)
+        }
+    }
+
+    @Test(arguments: testBackends)
+    func layerNamesAreSortedAndTheBatchSummaryIsALayer(backend: StoreBackend) throws {
+        try withFreshStore(backend, crs: Self.crs) { store, _ in
+            var written: [FeatureTable] = []
+            for (k, name) in ["zeta", "alpha", "mid"].enumerated() {
+                var table = Self.tables(seed: 30 + UInt64(k))[0]
+                table.name = name
+                written.append(table)
+            }
+            try store.writeLayers(written, provenance: LayerProvenance(source: "t"))
+            let summary = FeatureTable(name: "cim_batch_summary", geometryType: nil, columns: [AttributeColumn("city", .text(["a", "b"]))])
+            try store.writeLayer(summary, provenance: LayerProvenance(source: "cim batch"))
+            #expect(store.layerNames == ["alpha", "cim_batch_summary", "mid", "zeta"])
+            #expect(store.hasLayer("cim_batch_summary") && !store.hasLayer("cim_checks"))
+            #expect(try store.snapshot("cim_batch_summary").text("city") == ["a", "b"])
         }
     }
 

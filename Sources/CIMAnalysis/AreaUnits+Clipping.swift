@@ -58,41 +58,46 @@ extension AreaUnits {
         guard lines.count > 0, count > 0 else { return [Double](repeating: 0, count: count) }
         let edges = UnitEdges(self)
         let tree = PackedRTree(envelopes: geometries.envelopes)
-        let workers = workerCount
-        let sums = SharedBuffer<[Double]>(repeating: [Double](repeating: 0, count: count), count: workers)
-        let unitCount = count
-        parallelChunks(lines.count, minimumChunk: 512) { range, slot in
-            var total = sums.withPointer { $0[slot] }
+        // Each block of lines keeps its pieces (unit, length) in line and segment order; they are added up
+        // block after block below, so the sums are those of one sequential pass, the same to the last digit
+        // whatever the number of threads or the order in which they finish.
+        let block = 256
+        let blocks = (lines.count + block - 1) / block
+        let pieces = SharedBuffer<[(unit: Int32, length: Double)]>(repeating: [], count: blocks)
+        parallelChunks(blocks, minimumChunk: 1) { range, _ in
             var candidates: [Int32] = [], near: [Int32] = [], cuts: [Double] = []
-            for i in range {
-                lines.forEachSegment(of: i) { px, py, qx, qy, _ in
-                    // A one-point line has no length to count.
-                    guard px != qx || py != qy else { return }
-                    let box = Envelope(minX: min(px, qx), minY: min(py, qy), maxX: max(px, qx), maxY: max(py, qy))
-                    candidates.removeAll(keepingCapacity: true)
-                    tree.search(box, into: &candidates)
-                    guard !candidates.isEmpty else { return }
-                    let length = ((qx - px) * (qx - px) + (qy - py) * (qy - py)).squareRoot()
-                    near.removeAll(keepingCapacity: true)
-                    edges.tree.search(box, into: &near)
-                    for u in candidates {
-                        cuts.removeAll(keepingCapacity: true)
-                        cuts.append(0); cuts.append(1)
-                        for e in near where edges.unit[Int(e)] == u { edges.addCuts(Int(e), px, py, qx, qy, into: &cuts) }
-                        cuts.sort()
-                        var inside = 0.0
-                        for k in 0 ..< cuts.count - 1 where cuts[k + 1] > cuts[k] {
-                            let t = 0.5 * (cuts[k] + cuts[k + 1])
-                            if edges.covers(Int(u), x: px + t * (qx - px), y: py + t * (qy - py)) { inside += cuts[k + 1] - cuts[k] }
+            for b in range {
+                var found: [(unit: Int32, length: Double)] = []
+                for i in b * block ..< min(lines.count, (b + 1) * block) {
+                    lines.forEachSegment(of: i) { px, py, qx, qy, _ in
+                        // A one-point line has no length to count.
+                        guard px != qx || py != qy else { return }
+                        let box = Envelope(minX: min(px, qx), minY: min(py, qy), maxX: max(px, qx), maxY: max(py, qy))
+                        candidates.removeAll(keepingCapacity: true)
+                        tree.search(box, into: &candidates)
+                        guard !candidates.isEmpty else { return }
+                        let length = ((qx - px) * (qx - px) + (qy - py) * (qy - py)).squareRoot()
+                        near.removeAll(keepingCapacity: true)
+                        edges.tree.search(box, into: &near)
+                        for u in candidates {
+                            cuts.removeAll(keepingCapacity: true)
+                            cuts.append(0); cuts.append(1)
+                            for e in near where edges.unit[Int(e)] == u { edges.addCuts(Int(e), px, py, qx, qy, into: &cuts) }
+                            cuts.sort()
+                            var inside = 0.0
+                            for k in 0 ..< cuts.count - 1 where cuts[k + 1] > cuts[k] {
+                                let t = 0.5 * (cuts[k] + cuts[k + 1])
+                                if edges.covers(Int(u), x: px + t * (qx - px), y: py + t * (qy - py)) { inside += cuts[k + 1] - cuts[k] }
+                            }
+                            if inside > 0 { found.append((u, inside * length)) }
                         }
-                        total[Int(u)] += inside * length
                     }
                 }
+                pieces.withPointer { $0[b] = found }
             }
-            sums.withPointer { $0[slot] = total }
         }
-        var result = [Double](repeating: 0, count: unitCount)
-        for partial in sums.storage { for u in 0 ..< unitCount { result[u] += partial[u] } }
+        var result = [Double](repeating: 0, count: count)
+        for found in pieces.storage { for piece in found { result[Int(piece.unit)] += piece.length } }
         return result
     }
 }

@@ -20,8 +20,8 @@ extension PostGISStore {
             for column in table.columns where column.values.count != table.count {
                 throw StoreError("column '\(column.name)' has \(column.values.count) values for \(table.count) features", file: address, layer: table.name)
             }
-            guard !table.name.hasPrefix("cim_"), !Self.reservedTables.contains(table.name), table.name.utf8.count <= 50 else {
-                throw StoreError("'\(table.name)' cannot be a layer name here (names starting cim_, spatial_ref_sys, layer_styles and names over 50 bytes are reserved)",
+            guard !Self.isOwnTable(table.name), table.name.utf8.count <= 50 else {
+                throw StoreError("'\(table.name)' cannot be a layer name here (names starting cim_ other than cim_batch_summary, spatial_ref_sys, layer_styles and names over 50 bytes are reserved)",
                                  file: address, layer: table.name)
             }
         }

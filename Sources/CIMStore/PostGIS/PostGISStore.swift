@@ -101,6 +101,15 @@ public final class PostGISStore: LayerStore {
     /// The store's own tables and PostGIS's, never listed as layers.
     static let reservedTables: Set<String> = ["spatial_ref_sys", "layer_styles"]
 
+    /// The layers cim writes under a name starting `cim_` (the cross-city table of `cim batch`); every
+    /// other `cim_` name is the store's own (cim_metadata, cim_checks …, cim_stage_… while writing).
+    static let cimNamedLayers: Set<String> = ["cim_batch_summary"]
+
+    /// True for a table that is never a layer: the store's own tables and PostGIS's and QGIS's.
+    static func isOwnTable(_ name: String) -> Bool {
+        (name.hasPrefix("cim_") && !cimNamedLayers.contains(name)) || reservedTables.contains(name)
+    }
+
     /// All layer names (the tables of the schema), the store's own tables excluded, sorted.
     public var layerNames: [String] {
         let result = try? connection.execute("""
@@ -108,12 +117,12 @@ public final class PostGISStore: LayerStore {
             WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') ORDER BY c.relname COLLATE "C"
             """, [schema], what: "cannot list the layers")
         return (result?.texts(column: 0) ?? []).compactMap { $0 }
-            .filter { !$0.hasPrefix("cim_") && !Self.reservedTables.contains($0) }
+            .filter { !Self.isOwnTable($0) }
     }
 
     /// True when the store has this layer.
     public func hasLayer(_ name: String) -> Bool {
-        !name.hasPrefix("cim_") && !Self.reservedTables.contains(name) && (try? tableExists(name)) == true
+        !Self.isOwnTable(name) && (try? tableExists(name)) == true
     }
 
     /// True when the schema has a table of this name (`to_regclass`).

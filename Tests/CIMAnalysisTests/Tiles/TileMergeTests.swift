@@ -156,6 +156,35 @@ struct TileMergeTests {
         Self.expectSameResult(whole, merged.result, footprints: layers["buildings"]!, "facility at the threshold")
     }
 
+    @Test("a reference point exactly on a tile border and footprints crossing borders: merged equals whole (both metrics)",
+          arguments: [DistanceMetric.euclidean, .network])
+    func buildingsOnTileBorders(metric: DistanceMetric) throws {
+        let layers = try Self.city(buildings: 1000, seed: 13)
+        let options = CoverageOptions(cutoff: 700)
+        let whole = try Self.coverage(layers, metric: metric, options: options)
+        // A grid whose vertical line x = 2^k · size passes exactly through one building's reference point
+        // (dividing by a power of two is exact, so x / size = 2^k exactly).
+        let b = whole.buildings.count / 2
+        let x = whole.buildings.points[2 * b]
+        var size = x
+        while size >= 600 { size /= 2 }
+        #expect(size >= 300 && (x / size).rounded(.down) * size == x, "the reference point lies on a cell border")
+        let plan = try TilePlan(buildings: layers["buildings"]!, areas: nil, scheme: .grid(size), halo: 700)
+        let owners = plan.tiles.filter { $0.buildingRows.contains(whole.buildings.rows[b]) }
+        #expect(owners.count == 1 && owners.first?.region.minX == x, "the building on the border is owned by the one tile east of it ([x0, x0 + s))")
+        // Footprints that cross a cell border (their envelope spans a multiple of the cell size).
+        let footprints = layers["buildings"]!.geometries
+        let crossing = (0 ..< layers["buildings"]!.count).filter { row in
+            let e = footprints.envelope(row)
+            return (e.minX / size).rounded(.down) != (e.maxX / size).rounded(.down) || (e.minY / size).rounded(.down) != (e.maxY / size).rounded(.down)
+        }
+        #expect(crossing.count > 5, "footprints crossing tile borders: \(crossing.count)")
+        let (merged, tiles) = try Self.splitRunMerge(layers, scheme: .grid(size), halo: 700, metric: metric, options: options)
+        #expect(tiles > 3)
+        #expect(!merged.beyondHalo.contains(true))
+        Self.expectSameResult(whole, merged.result, footprints: layers["buildings"]!, "\(metric) border grid \(size)")
+    }
+
     @Test("with a halo below the cutoff every building whose result may differ is flagged beyond_halo")
     func shortHaloIsFlagged() throws {
         let layers = try Self.city(buildings: 1500, seed: 31)

@@ -219,6 +219,33 @@ python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["cities"][0]; assert
   || fail "the split re-run computed tiles again"
 echo "   re-run: nothing split, nothing checked"
 
+echo "== the README's province path, as written (its database and port substituted)"
+block=$(awk '/^## A province.s cities on Dask/ {on = 1} on && /^```sh$/ {inblock = 1; next} inblock && /^```$/ {exit} inblock' README.md)
+[ -n "$block" ] || fail "no sh block under the README's heading 'A province's cities on Dask'"
+readme_db="${dbname}_readme"; readme_port=$((port + 1))
+psql "$server/postgres" -X -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE $readme_db" >/dev/null
+psql "$server/$readme_db" -X -q -v ON_ERROR_STOP=1 -c "CREATE EXTENSION postgis" >/dev/null
+block=${block//postgresql:\/\/postgres@127.0.0.1:55432\/cim/$server/$readme_db}
+block=${block//8786/$readme_port}
+# A folder that looks like the repository (its Scripts, Distributed and .build), with cim on PATH.
+mkdir -p "$work/readme" "$work/bin"
+ln -s "$repo/Scripts" "$work/readme/Scripts"; ln -s "$repo/Distributed" "$work/readme/Distributed"; ln -s "$repo/.build" "$work/readme/.build"
+ln -s "$cim" "$work/bin/cim"
+echo "$block" > "$work/readme/block.sh"
+# In a session of its own, so that the scheduler and workers it starts in the background can be stopped.
+readme_status=0
+(cd "$work/readme" && PATH="$work/bin:$PATH" setsid bash -c 'echo $$ > session; exec bash -e block.sh' > "$work/readme.log" 2>&1) \
+  || readme_status=$?
+session=$(cat "$work/readme/session")
+pkill -TERM -s "$session" 2>/dev/null || true
+for _ in $(seq 1 25); do pgrep -s "$session" >/dev/null || break; sleep 0.2; done
+pkill -KILL -s "$session" 2>/dev/null || true
+psql "$server/postgres" -X -q -c "DROP DATABASE IF EXISTS $readme_db WITH (FORCE)" >/dev/null 2>&1 || true
+[ "$readme_status" = 0 ] || { tail -20 "$work/readme.log" >&2; fail "the README's province path failed (exit status $readme_status)"; }
+grep -Eq '^ *jiujiang +\| ok +\|' "$work/readme.log" && grep -Eq '^ *ruichang +\| ok +\|' "$work/readme.log" \
+  || { tail -20 "$work/readme.log" >&2; fail "the README's psql did not print both cities ok"; }
+echo "   ran; cim_batch_summary: $(grep -E '^ *(jiujiang|ruichang) ' "$work/readme.log" | tr -s ' ' | tr '\n' ';')"
+
 stop_cluster
 [ -z "$(cim_processes)" ] || fail "cim processes still running: $(cim_processes | tr '\n' ' ')"
 echo "dask-check: passed in $(( $(date +%s) - started )) s"

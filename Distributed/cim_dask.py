@@ -43,19 +43,24 @@ class CimError(Exception):
     """A cim run that exited with a non-zero status: the command line and cim's one-line error."""
 
 
-def _die_with_parent():
-    """In the child before exec: ask Linux to kill it when the worker that started it dies (prctl
-    PR_SET_PDEATHSIG), so a killed worker leaves no cim process writing a city that Dask runs again."""
+def _death_signal():
+    """A function for subprocess's preexec_fn that asks Linux to kill the child when the worker that
+    started it dies (prctl PR_SET_PDEATHSIG), so a killed worker leaves no cim process writing a city that
+    Dask runs again; None elsewhere. prctl is looked up here, before the fork: the child only calls it.
+    (Looked up on each call, never kept in a global: Dask pickles this script's functions with their globals.)"""
+    if not sys.platform.startswith("linux"):
+        return None
     try:
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG = 1
-    except Exception:
-        pass
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    return lambda: prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG = 1
 
 
 def run_cim(cim, args):
     """Runs the cim binary with args; returns (stdout, stderr), raises CimError on a non-zero exit."""
     done = subprocess.run([cim] + list(args), capture_output=True, text=True,
-                          preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
+                          preexec_fn=_death_signal())
     if done.returncode != 0:
         lines = [l for l in done.stderr.strip().splitlines() if not l.startswith(STATUS_PREFIX)]
         errors = [l for l in lines if l.startswith("Error: ")]

@@ -19,7 +19,8 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/dask-batch.XXXXXX")
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  sleep 2   # a Dask worker may not stop on SIGTERM while it closes: then SIGKILL
+  for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
   for db in $(psql "$server/postgres" -X -At -c "SELECT datname FROM pg_database WHERE datname LIKE 'dask_bench_$$_%'"); do
     psql "$server/postgres" -X -q -c "DROP DATABASE $db WITH (FORCE)" >/dev/null 2>&1 || true
   done

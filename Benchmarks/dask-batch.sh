@@ -16,6 +16,7 @@ if [ -z "${CIM_TEST_POSTGIS:-}" ]; then Scripts/postgis.sh start >/dev/null; CIM
 source Scripts/python-env.sh Distributed/requirements.txt
 server=${CIM_TEST_POSTGIS%%\?*}; server=${server%/*}
 work=$(mktemp -d "${TMPDIR:-/tmp}/dask-batch.XXXXXX")
+mkdir "$work/tmp"; export TMPDIR="$work/tmp"   # Dask's scratch space goes there, removed with it
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done

@@ -4,6 +4,8 @@
 # The browser test of the report (Scripts/report-check.sh: headless Chromium on the demo city's report) runs
 # after the cross-checks; set CIM_SKIP_BROWSER=1 to leave it out.
 # Set CIM_SKIP_CROSSCHECK=1 to run the Swift suite alone.
+# After the Swift suite, Scripts/dask-check.sh runs the province path on a local Dask cluster (issue 18: two
+# workers, one killed mid-batch, PostGIS); set CIM_SKIP_DASK=1 to leave it out.
 #
 # The PostGIS tests need a server: this script starts the private one of Scripts/postgis.sh (left running;
 # `Scripts/postgis.sh stop` stops it, .ci/run does) and passes its address in CIM_TEST_POSTGIS. Set
@@ -38,3 +40,8 @@ if [ -z "${CIM_TEST_POSTGIS:-}" ]; then
   export CIM_TEST_POSTGIS
 fi
 swift test --skip-build "$@"
+if [ "${CIM_SKIP_DASK:-0}" != "1" ]; then
+  Scripts/dask-check.sh .build/debug/cim
+else
+  echo "dask-check: skipped (CIM_SKIP_DASK=1)" >&2
+fi

@@ -58,50 +58,46 @@ extension AreaUnits {
         guard lines.count > 0, count > 0 else { return [Double](repeating: 0, count: count) }
         let edges = UnitEdges(self)
         let tree = PackedRTree(envelopes: geometries.envelopes)
-        // Deterministic sums: lines in fixed blocks of 512, each block's (unit, length) contributions kept in
-        // order and added up block after block — the same additions in the same order as one serial pass,
-        // whatever the number of cores or the scheduling (per-worker partial sums differed in the last bit
-        // between runs).
-        let block = 512
+        // Each block of lines keeps its pieces (unit, length) in line and segment order; they are added up
+        // block after block below, so the sums are those of one sequential pass, the same to the last digit
+        // whatever the number of threads or the order in which they finish.
+        let block = 256
         let blocks = (lines.count + block - 1) / block
-        let contributions = SharedBuffer<[(unit: Int32, length: Double)]>(repeating: [], count: blocks)
-        let unitCount = count
+        let pieces = SharedBuffer<[(unit: Int32, length: Double)]>(repeating: [], count: blocks)
         parallelChunks(blocks, minimumChunk: 1) { range, _ in
-          for b in range {
-            var total: [(unit: Int32, length: Double)] = []
             var candidates: [Int32] = [], near: [Int32] = [], cuts: [Double] = []
-            for i in b * block ..< min(lines.count, (b + 1) * block) {
-                lines.forEachSegment(of: i) { px, py, qx, qy, _ in
-                    // A one-point line has no length to count.
-                    guard px != qx || py != qy else { return }
-                    let box = Envelope(minX: min(px, qx), minY: min(py, qy), maxX: max(px, qx), maxY: max(py, qy))
-                    candidates.removeAll(keepingCapacity: true)
-                    tree.search(box, into: &candidates)
-                    guard !candidates.isEmpty else { return }
-                    let length = ((qx - px) * (qx - px) + (qy - py) * (qy - py)).squareRoot()
-                    near.removeAll(keepingCapacity: true)
-                    edges.tree.search(box, into: &near)
-                    for u in candidates {
-                        cuts.removeAll(keepingCapacity: true)
-                        cuts.append(0); cuts.append(1)
-                        for e in near where edges.unit[Int(e)] == u { edges.addCuts(Int(e), px, py, qx, qy, into: &cuts) }
-                        cuts.sort()
-                        var inside = 0.0
-                        for k in 0 ..< cuts.count - 1 where cuts[k + 1] > cuts[k] {
-                            let t = 0.5 * (cuts[k] + cuts[k + 1])
-                            if edges.covers(Int(u), x: px + t * (qx - px), y: py + t * (qy - py)) { inside += cuts[k + 1] - cuts[k] }
+            for b in range {
+                var found: [(unit: Int32, length: Double)] = []
+                for i in b * block ..< min(lines.count, (b + 1) * block) {
+                    lines.forEachSegment(of: i) { px, py, qx, qy, _ in
+                        // A one-point line has no length to count.
+                        guard px != qx || py != qy else { return }
+                        let box = Envelope(minX: min(px, qx), minY: min(py, qy), maxX: max(px, qx), maxY: max(py, qy))
+                        candidates.removeAll(keepingCapacity: true)
+                        tree.search(box, into: &candidates)
+                        guard !candidates.isEmpty else { return }
+                        let length = ((qx - px) * (qx - px) + (qy - py) * (qy - py)).squareRoot()
+                        near.removeAll(keepingCapacity: true)
+                        edges.tree.search(box, into: &near)
+                        for u in candidates {
+                            cuts.removeAll(keepingCapacity: true)
+                            cuts.append(0); cuts.append(1)
+                            for e in near where edges.unit[Int(e)] == u { edges.addCuts(Int(e), px, py, qx, qy, into: &cuts) }
+                            cuts.sort()
+                            var inside = 0.0
+                            for k in 0 ..< cuts.count - 1 where cuts[k + 1] > cuts[k] {
+                                let t = 0.5 * (cuts[k] + cuts[k + 1])
+                                if edges.covers(Int(u), x: px + t * (qx - px), y: py + t * (qy - py)) { inside += cuts[k + 1] - cuts[k] }
+                            }
+                            if inside > 0 { found.append((u, inside * length)) }
                         }
-                        if inside > 0 { total.append((u, inside * length)) }
                     }
                 }
+                pieces.withPointer { $0[b] = found }
             }
-            contributions.withPointer { $0[b] = total }
-          }
         }
-        var result = [Double](repeating: 0, count: unitCount)
-        contributions.withPointer { all in
-            for part in all { for (u, length) in part { result[Int(u)] += length } }
-        }
+        var result = [Double](repeating: 0, count: count)
+        for found in pieces.storage { for piece in found { result[Int(piece.unit)] += piece.length } }
         return result
     }
 }

@@ -27,6 +27,9 @@ struct BatchCommand: ParsableCommand {
     @Flag(name: .long, help: "Import every layer and check every city again, changed or not.") var force = false
     @Flag(name: .long, help: "Only (re)write cim_batch_summary from each city's latest check of the year.") var summaryOnly = false
     @Option(name: .long, help: .hidden) var city: String?
+    /// With --summary-only: "NAME: why" of a city that failed in a run made elsewhere (Distributed/cim_dask.py),
+    /// shown as failed in cim_batch_summary as a city that failed in this process would be.
+    @Option(name: .long, help: .hidden) var failed: [String] = []
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
@@ -47,6 +50,13 @@ struct BatchCommand: ParsableCommand {
         let started = Date()
         if !summaryOnly {
             outcomes = try BatchCity.runAll(plan, file: file, jobs: jobs, force: force)
+        }
+        for entry in failed {
+            let parts = entry.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard let name = parts.first, plan.cities.contains(where: { $0.name == name }) else {
+                throw StoreError("--failed \(entry): no such city in the batch file", file: file)
+            }
+            outcomes[name] = BatchCity.Outcome(city: name, ok: false, error: parts.count > 1 ? parts[1] : "failed")
         }
         let rows = try BatchSummary.write(plan, outcomes: outcomes)
         var table = SummaryTable(title: "Batch \(plan.file): \(plan.cities.count) cities, year \(plan.year) → \(try plan.summaryAddress()): cim_batch_summary",

@@ -13,6 +13,15 @@ extension LayerStore {
     /// The `cim_metadata` key under which the fingerprint of a synchronised source layer is kept.
     static func syncKey(_ layer: String) -> String { "synced_from:\(layer)" }
 
+    /// The fingerprint of `layer`'s source recorded by the last ``syncBundleLayers(from:)`` (the source's
+    /// backend, feature count and hash), or nil when the layer was never synchronised.
+    public func syncedFingerprint(_ layer: String) throws -> (backend: String, features: Int, hash: String)? {
+        guard let stamp = try metadataValue(Self.syncKey(layer)) else { return nil }
+        let parts = stamp.split(separator: " ").map(String.init)
+        guard parts.count == 3, let features = Int(parts[1]) else { return nil }
+        return (parts[0], features, parts[2])
+    }
+
     /// Makes this store's bundle layers equal to `source`'s: every bundle layer of the source whose
     /// fingerprint differs from the one recorded at the last sync (or that this store lacks) is copied
     /// (snapshot of the source, written here), all in ONE transaction; the fingerprints are recorded in

@@ -66,6 +66,31 @@ import Testing
         }
     }
 
+    /// The sums do not depend on threads: they equal, bit for bit, the pieces added up one line after the
+    /// other in line order (each line a single segment, so lineLengths of that line alone is its piece), and
+    /// repeated runs give the same bits (the parallel version once summed per thread, in finishing order).
+    @Test func lineLengthsAreTheSumsOfOneSequentialPass() throws {
+        let units = Self.randomUnits(seed: 9)
+        var rng = SeededRandom(seed: 77)
+        var lines = GeometryColumn()
+        for _ in 0 ..< 3000 {
+            let x = rng.uniform(-100 ... 1100), y = rng.uniform(-100 ... 1100)
+            lines.beginFeature(.lineString)
+            lines.addRing([(x, y), (x + rng.uniform(-300 ... 300), y + rng.uniform(-300 ... 300))])
+            lines.endPart()
+            lines.endFeature()
+        }
+        var sequential = [Double](repeating: 0, count: units.count)
+        for i in 0 ..< lines.count {
+            var one = GeometryColumn()
+            one.append(lines, feature: i)
+            for (u, piece) in try units.lineLengths(of: one).enumerated() where piece > 0 { sequential[u] += piece }
+        }
+        for _ in 0 ..< 10 {
+            #expect(try units.lineLengths(of: lines) == sequential)
+        }
+    }
+
     @Test func linesAlongASharedBoundaryCountOnBothSides() throws {
         var g = GeometryColumn()
         for (x0, x1) in [(0.0, 100.0), (100.0, 200.0)] {

@@ -156,6 +156,95 @@ struct TileMergeTests {
         Self.expectSameResult(whole, merged.result, footprints: layers["buildings"]!, "facility at the threshold")
     }
 
+    @Test("a reference point exactly on a tile border and footprints crossing borders: merged equals whole (both metrics)",
+          arguments: [DistanceMetric.euclidean, .network])
+    func buildingsOnTileBorders(metric: DistanceMetric) throws {
+        let layers = try Self.city(buildings: 1000, seed: 13)
+        let options = CoverageOptions(cutoff: 700)
+        let whole = try Self.coverage(layers, metric: metric, options: options)
+        // A grid whose vertical line x = 2^k · size passes exactly through one building's reference point
+        // (dividing by a power of two is exact, so x / size = 2^k exactly).
+        let b = whole.buildings.count / 2
+        let x = whole.buildings.points[2 * b]
+        var size = x
+        while size >= 600 { size /= 2 }
+        #expect(size >= 300 && (x / size).rounded(.down) * size == x, "the reference point lies on a cell border")
+        let plan = try TilePlan(buildings: layers["buildings"]!, areas: nil, scheme: .grid(size), halo: 700)
+        let owners = plan.tiles.filter { $0.buildingRows.contains(whole.buildings.rows[b]) }
+        #expect(owners.count == 1 && owners.first?.region.minX == x, "the building on the border is owned by the one tile east of it ([x0, x0 + s))")
+        // Footprints that cross a cell border (their envelope spans a multiple of the cell size).
+        let footprints = layers["buildings"]!.geometries
+        let crossing = (0 ..< layers["buildings"]!.count).filter { row in
+            let e = footprints.envelope(row)
+            return (e.minX / size).rounded(.down) != (e.maxX / size).rounded(.down) || (e.minY / size).rounded(.down) != (e.maxY / size).rounded(.down)
+        }
+        #expect(crossing.count > 5, "footprints crossing tile borders: \(crossing.count)")
+        let (merged, tiles) = try Self.splitRunMerge(layers, scheme: .grid(size), halo: 700, metric: metric, options: options)
+        #expect(tiles > 3)
+        #expect(!merged.beyondHalo.contains(true))
+        Self.expectSameResult(whole, merged.result, footprints: layers["buildings"]!, "\(metric) border grid \(size)")
+    }
+
+    /// `table` with one more feature: `geometry`'s first feature and the given values (others null).
+    static func appending(_ table: FeatureTable, _ geometry: GeometryColumn, _ values: [String: Any]) -> FeatureTable {
+        var result = table
+        result.geometries.append(geometry, feature: 0)
+        result.columns = table.columns.map { column in
+            let value = values[column.name]
+            switch column.values {
+            case let .text(v): return AttributeColumn(column.name, .text(v + [value as? String]))
+            case let .integer(v): return AttributeColumn(column.name, .integer(v + [(value as? Int).map(Int64.init)]))
+            case let .real(v): return AttributeColumn(column.name, .real(v + [value as? Double]))
+            case let .realOrNaN(v): return AttributeColumn(column.name, .realOrNaN(v + [value as? Double ?? .nan]))
+            case let .flag(v): return AttributeColumn(column.name, .flag(v + [value as? Bool ?? false]))
+            }
+        }
+        result.fids = []
+        return result
+    }
+
+    @Test("network: a kindergarten at exactly the threshold along the road, across a tile border, is in reach after the merge")
+    func facilityAtNetworkThresholdAcrossBorder() throws {
+        var layers = try Self.city(buildings: 800, seed: 19)
+        let threshold = try Standard.shipped().category("kindergarten")!.thresholdMetres
+        #expect(threshold == 300)
+        // East of the city (2 km and more from anything in it), on whole metres so every length is exact:
+        // a road along y = y0 with vertices at x0 - 100, x0, x0 + 140, x0 + 280, x0 + 400; a building whose
+        // reference point is (x0, y0 + 20) (access leg 20 m, snapped onto the vertex x0); a kindergarten on
+        // the vertex x0 + 280. Network distance = 20 + 140 + 140 + 0 = 300 = the threshold.
+        let envelopes = ["buildings", "facilities", "roads"].flatMap { name in (0 ..< layers[name]!.count).map { layers[name]!.geometries.envelope($0) } }
+        let x0 = ((envelopes.map(\.maxX).max()! / 1000).rounded(.down) + 3) * 1000
+        let y0 = ((envelopes.map(\.minY).min()! + envelopes.map(\.maxY).max()!) / 2).rounded(.down)
+        var road = GeometryColumn()
+        road.beginFeature(.lineString); road.addRing([(x0 - 100, y0), (x0, y0), (x0 + 140, y0), (x0 + 280, y0), (x0 + 400, y0)]); road.endPart(); road.endFeature()
+        layers["roads"] = Self.appending(layers["roads"]!, road, ["id": "R-border", "class": "footway", "walkable": 1])
+        var footprint = GeometryColumn()
+        footprint.beginFeature(.multiPolygon)
+        footprint.addRing([(x0 - 5, y0 + 15), (x0 + 5, y0 + 15), (x0 + 5, y0 + 25), (x0 - 5, y0 + 25), (x0 - 5, y0 + 15)])
+        footprint.endPart(); footprint.endFeature()
+        layers["buildings"] = Self.appending(layers["buildings"]!, footprint, ["id": "B-border", "use": "residential", "floors": 3])
+        var point = GeometryColumn()
+        point.beginFeature(.point); point.addRing([(x0 + 280, y0)]); point.endPart(); point.endFeature()
+        layers["facilities"] = Self.appending(layers["facilities"]!, point, ["id": "K-border", "category": "kindergarten", "name": "K-border"])
+
+        let options = CoverageOptions(cutoff: 800)
+        let whole = try Self.coverage(layers, metric: .network, options: options)
+        let c = try #require(whole.categories.firstIndex { $0.key == "kindergarten" })
+        let b = try #require(whole.buildings.ids.firstIndex(of: "B-border"))
+        #expect(whole.buildings.points[2 * b] == x0 && whole.buildings.points[2 * b + 1] == y0 + 20, "the reference point")
+        #expect(whole.distances[c][b] == threshold && whole.inReach(c, b), "whole city: \(whole.distances[c][b]) m")
+        // A grid line at x0 + 140 (x0 + 140 = 2^k · size exactly), between the building and the kindergarten.
+        var size = x0 + 140
+        while size >= 600 { size /= 2 }
+        #expect(((x0 + 140) / size).rounded(.down) * size == x0 + 140)
+        #expect((x0 / size).rounded(.down) != ((x0 + 280) / size).rounded(.down), "the border separates them")
+        let (merged, tiles) = try Self.splitRunMerge(layers, scheme: .grid(size), halo: 800, metric: .network, options: options)
+        #expect(tiles > 3)
+        #expect(merged.result.distances[c][b] == threshold && merged.result.inReach(c, b), "merged: \(merged.result.distances[c][b]) m")
+        #expect(!merged.beyondHalo.contains(true))
+        Self.expectSameResult(whole, merged.result, footprints: layers["buildings"]!, "network facility at the threshold")
+    }
+
     @Test("with a halo below the cutoff every building whose result may differ is flagged beyond_halo")
     func shortHaloIsFlagged() throws {
         let layers = try Self.city(buildings: 1500, seed: 31)

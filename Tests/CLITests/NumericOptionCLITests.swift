@@ -26,7 +26,7 @@ import Testing
         "report": ["lang", "indicators", "standard", "out"],
         "batch": ["format", "out-dir", "lang"],
         "split": ["format", "out-dir", "lang"],
-        "merge": ["standard", "areas", "format", "out-dir", "lang"],
+        "merge": ["into", "standard", "areas", "format", "out-dir", "lang"],
         "fingerprints": ["record-in", "format", "out-dir", "lang"],
     ]
     /// Numeric options for which 0 is meaningful (a tolerance of 0, listing no rows, seed 0 …).

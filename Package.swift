@@ -9,6 +9,8 @@ let package = Package(
     products: [
         .executable(name: "cim", targets: ["cim"]),
         .library(name: "CIMAnalysis", targets: ["CIMAnalysis"]),
+        // For the fuzz harnesses (Fuzz/): CityJSON and CSV import are store code.
+        .library(name: "CIMStore", targets: ["CIMStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -58,5 +60,6 @@ let package = Package(
         .testTarget(name: "CIMReportTests", dependencies: ["CIMReport", "CIMAnalysis", "CIMStore", "CIMGeometry", "CIMIndex", "CIMTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["cim", "CSQLite", "CIMStore"]),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )
+

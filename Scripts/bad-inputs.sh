@@ -119,13 +119,21 @@ for bad in notes garbage truncated; do
 done
 run "info on a missing store" 1 - info "$work/none.gpkg"
 run "coverage on a folder" 1 - coverage "$work"
-# A store another process is writing: an exclusive transaction held by sqlite3 for 8 s.
+# A store another process is writing: an exclusive transaction held by sqlite3 for 12 s, taken afresh for
+# each case (cim waits out its 5 s busy timeout, so one lock held across two cases could be gone by the
+# second), and the case is only run once sqlite3 holds it.
 busy=$(fresh busy)
-( sqlite3 "$busy" "BEGIN EXCLUSIVE; SELECT 1;" ".shell sleep 8" "ROLLBACK;" > /dev/null 2>&1 ) &
-sleep 1
-run "coverage on a busy store" 1 "$busy" coverage "$busy"
-run "gaps on a busy store" 1 "$busy" gaps "$busy" --kinds all
-wait
+busy_case() {
+  local name=$1; shift
+  rm -f "$work/locked"
+  ( sqlite3 "$busy" "BEGIN EXCLUSIVE; SELECT 1;" ".shell touch $work/locked; sleep 12" "ROLLBACK;" > /dev/null 2>&1 ) &
+  local holder=$! waited=0
+  while [ ! -f "$work/locked" ] && [ $waited -lt 100 ]; do sleep 0.1; waited=$((waited + 1)); done
+  run "$name" 1 "$busy" "$@"
+  wait $holder
+}
+busy_case "coverage on a busy store" coverage "$busy"
+busy_case "gaps on a busy store" gaps "$busy" --kinds all
 # A read-only store and folder (root ignores permissions: made immutable with chattr where possible).
 ro=$(fresh ro)
 if [ "$(id -u)" -eq 0 ] && chattr +i "$ro" 2>/dev/null; then

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzzes cim's parsers of outside input with libFuzzer for a bounded time each: the WKB reader, the
-# CityJSON parser, the standard file and CSV import (Fuzz/Sources/*). The harnesses and every cim module
+# CityJSON parser, the standard and indicator files and CSV import (Fuzz/Sources/*). The harnesses and every cim module
 # are built with -sanitize=fuzzer,address into .build-fuzz; the seed corpus is Fuzz/Corpus/<name> (kept
 # in the repository), new inputs go to .build-fuzz/corpus/<name>, crashes to .build-fuzz/findings/<name>.
 #
@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${FUZZ_SECONDS:-60}"
 harnesses=("$@")
-[ ${#harnesses[@]} -eq 0 ] && harnesses=(FuzzWKB FuzzCityJSON FuzzStandard FuzzCSVImport)
+[ ${#harnesses[@]} -eq 0 ] && harnesses=(FuzzWKB FuzzCityJSON FuzzStandard FuzzIndicators FuzzCSVImport)
 root="$PWD"
 scratch="$root/.build-fuzz"
 # Each harness's main runs libFuzzer's driver (Fuzz/Sources/FuzzSupport).

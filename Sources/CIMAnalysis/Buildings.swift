@@ -69,9 +69,7 @@ public struct ResidentialBuildings: Sendable {
         let rows = self.rows
         let result = SharedBuffer(repeating: 0.0, count: rows.count * 2)
         let failure = SharedBuffer<String?>(repeating: nil, count: 1)
-        let contexts = (0 ..< workerCount).map { _ in GEOSContext() }
-        parallelChunks(rows.count) { range, slot in
-            let context = contexts[slot]
+        parallelGEOSChunks(rows.count) { range, context in
             for k in range {
                 do {
                     let point = try geometries.geometry(rows[k], context: context).pointOnSurface()

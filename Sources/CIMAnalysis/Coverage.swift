@@ -246,7 +246,7 @@ public enum StraightLineCoverage {
     /// Runs the analysis on snapshots. `areas` may be nil (then a grid is used).
     public static func run(buildings buildingTable: FeatureTable, facilities: FeatureTable, areas: FeatureTable?, standard: Standard,
                            options: CoverageOptions, timings: inout StageTimings,
-                           progress: ((String, Int, Int) -> Void)? = nil) throws -> CoverageResult {
+                           progress: (@Sendable (String, Int, Int) -> Void)? = nil) throws -> CoverageResult {
         let prepared = try CoveragePreparation(buildings: buildingTable, facilities: facilities, areas: areas, standard: standard,
                                                options: options, timings: &timings)
         let distances = StraightLineDistances.compute(points: prepared.buildings.points, categories: prepared.categories, cutoff: prepared.cutoff) {

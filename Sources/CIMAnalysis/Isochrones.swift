@@ -56,7 +56,7 @@ public enum Isochrones {
     public static func run(roads: FeatureTable, facilities: FeatureTable, category: String, minutes: [Double], standard: Standard,
                            perFacility: Bool, width: Double = defaultWidth, metresPerMinute: Double = 60,
                            snapTolerance: Double = 0, maxAccess: Double = NetworkCoverage.defaultMaxAccess,
-                           progress: ((Int, Int) -> Void)? = nil) throws -> (areas: [Area], graph: WalkGraphReport, offNetwork: Int) {
+                           progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> (areas: [Area], graph: WalkGraphReport, offNetwork: Int) {
         guard standard.category(category) != nil else {
             throw AnalysisError("unknown category '\(category)'", hint: "categories: \(standard.categories.map(\.key).joined(separator: ", "))")
         }
@@ -71,7 +71,7 @@ public enum Isochrones {
         guard members.count > 0 else { throw AnalysisError("no facility of category '\(category)'") }
         let ids = facilities.text("id") ?? []
         let names = facilities.text("name") ?? []
-        let points = try NetworkCoverage.entryPoints(members.geometries, contexts: [GEOSContext()])
+        let points = try NetworkCoverage.entryPoints(members.geometries)
         let limits = minutes.map { metres(forMinutes: $0, standard: standard, metresPerMinute: metresPerMinute) }
         let groups: [[Int]] = perFacility ? (0 ..< members.count).map { [$0] } : [Array(0 ..< members.count)]
         var search = MultiSourceDijkstra(vertexCount: graph.vertexCount)
@@ -92,7 +92,8 @@ public enum Isochrones {
                 return LineChains.join(streets, features: Array(0 ..< streets.count))
             }
             let total = polylines.reduce(0) { $0 + $1.count }
-            let counter = perFacility ? nil : ProgressCounter(progress.map { report in { report($0, total) } })
+            let report: (@Sendable (Int) -> Void)? = progress.map { report in { @Sendable in report($0, total) } }
+            let counter = perFacility ? nil : ProgressCounter(report)
             for (k, limit) in limits.enumerated() {
                 let (polygon, area) = try serviceArea(polylines[k], width: width, context: context, done: counter)
                 let facilityId = perFacility ? ids[members.rows[group[0]]] ?? "#\(members.rows[group[0]])" : nil

@@ -76,7 +76,7 @@ public enum NetworkDistances {
 
     /// distances[c][b] along the network (NaN beyond `cutoff` or off-network), categories in parallel.
     public static func compute(graph: WalkGraph, buildings: SnappedPoints, categories: [CategorySeeds], cutoff: Double,
-                               progress: ((Int) -> Void)? = nil) -> [[Double]] {
+                               progress: (@Sendable (Int) -> Void)? = nil) -> [[Double]] {
         let outputs = (0 ..< categories.count).map { _ in SharedBuffer(repeating: Double.nan, count: buildings.count) }
         let done = SharedBuffer(repeating: 0, count: 1)
         let lock = NSLock()
@@ -111,7 +111,7 @@ public enum NetworkCoverage {
     /// straight-line metric, plus detour ratios and network flags.
     public static func run(buildings buildingTable: FeatureTable, facilities: FeatureTable, roads: FeatureTable, areas: FeatureTable?,
                            standard: Standard, options: CoverageOptions, snapTolerance: Double = 0, maxAccess: Double = defaultMaxAccess,
-                           timings: inout StageTimings, progress: ((String, Int, Int) -> Void)? = nil) throws -> CoverageResult {
+                           timings: inout StageTimings, progress: (@Sendable (String, Int, Int) -> Void)? = nil) throws -> CoverageResult {
         guard maxAccess > 0 else { throw AnalysisError("the maximum access distance must be positive") }
         var prepared = try CoveragePreparation(buildings: buildingTable, facilities: facilities, areas: areas, standard: standard,
                                                options: options, timings: &timings)
@@ -148,10 +148,9 @@ public enum NetworkCoverage {
         prepared.warnings += graph.report.warnings
         timings.lap("graph")
         let snapped = graph.snap(points: prepared.buildings.points, maxAccess: maxAccess)
-        let contexts = (0 ..< workerCount).map { _ in GEOSContext() }
         var seeds: [NetworkDistances.CategorySeeds] = []
         for category in prepared.categories {
-            let points = try entryPoints(category.geometries, contexts: contexts)
+            let points = try entryPoints(category.geometries)
             seeds.append(NetworkDistances.seeds(graph: graph, points: points, maxAccess: maxAccess))
         }
         for (c, s) in seeds.enumerated() where s.offNetwork > 0 {
@@ -199,11 +198,11 @@ public enum NetworkCoverage {
     }
 
     /// Where each facility enters the network: the point itself, or GEOS `PointOnSurface` of a polygon.
-    static func entryPoints(_ geometries: GeometryColumn, contexts: [GEOSContext]) throws -> [Double] {
+    static func entryPoints(_ geometries: GeometryColumn) throws -> [Double] {
         let n = geometries.count
         let output = SharedBuffer(repeating: Double.nan, count: 2 * n)
         let failure = SharedBuffer<String?>(repeating: nil, count: 1)
-        parallelChunks(n) { range, slot in
+        parallelGEOSChunks(n) { range, context in
             for i in range {
                 if geometries.types[i] == .point || geometries.types[i] == .multiPoint {
                     let p = geometries.firstCoordinate(of: i)
@@ -211,7 +210,7 @@ public enum NetworkCoverage {
                     continue
                 }
                 do {
-                    let point = try geometries.geometry(i, context: contexts[slot]).pointOnSurface()
+                    let point = try geometries.geometry(i, context: context).pointOnSurface()
                     let x = try point.x(), y = try point.y()
                     output.withPointer { $0[2 * i] = x; $0[2 * i + 1] = y }
                 } catch {

@@ -113,7 +113,7 @@ extension Standard {
             throw AnalysisError("not valid JSON (\(error.localizedDescription))")
         }
         guard let root = object as? [String: Any] else { throw AnalysisError("the standard must be a JSON object") }
-        var reader = JSONReader(path: "")
+        let reader = JSONReader(path: "")
         try reader.allow(root, ["format", "version", "name", "name_zh", "sources", "parameters", "levels", "categories", "parks", "notes"])
         guard (root["format"] as? String) == "cim-standard" else { throw AnalysisError("\"format\" must be \"cim-standard\"") }
         guard (root["version"] as? Int) == 1 else { throw AnalysisError("\"version\" must be 1") }

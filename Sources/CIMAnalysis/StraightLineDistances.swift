@@ -23,7 +23,7 @@ public enum StraightLineDistances {
     /// distances[c][b]: metres from building b to the nearest facility of categories[c], NaN when none is
     /// within `cutoff`.
     public static func compute(points: [Double], categories: [CategoryFacilities], cutoff: Double,
-                               progress: ((Int) -> Void)? = nil) -> [[Double]] {
+                               progress: (@Sendable (Int) -> Void)? = nil) -> [[Double]] {
         let n = points.count / 2
         var result: [[Double]] = []
         for (c, facilities) in categories.enumerated() {

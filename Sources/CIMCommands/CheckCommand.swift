@@ -97,6 +97,10 @@ struct CheckCommand: ParsableCommand {
         } catch let error as AnalysisError {
             _ = try? fingerprinting.wait()
             throw StoreError(error.message, file: store.address, hint: error.hint)
+        } catch {
+            // The fingerprinting thread still holds the store: wait for it before the store goes away.
+            _ = try? fingerprinting.wait()
+            throw error
         }
         var stages = result.timings
         let fingerprints = try fingerprinting.wait()
@@ -140,14 +144,20 @@ extension CheckCommand {
 }
 
 /// Reads the fingerprints of layers (``Store/fingerprint(_:)``) on a background thread.
+///
+/// `@unchecked Sendable` is safe here: the store (not `Sendable`: one connection) is handed to the
+/// background thread, and the caller does not use it again until ``wait()`` has returned; `result` is
+/// written before `group.leave()` and read after `group.wait()`, which orders the two threads' accesses.
 final class Fingerprinting: @unchecked Sendable {
     private let group = DispatchGroup()
     private var result: Result<[LayerFingerprint], Error> = .success([])
+    private let store: any LayerStore
 
     init(store: any LayerStore, layers: [String]) {
+        self.store = store
         group.enter()
         DispatchQueue.global().async { [self] in
-            result = Result { try layers.map { try store.fingerprint($0) } }
+            result = Result { try layers.map { try self.store.fingerprint($0) } }
             group.leave()
         }
     }

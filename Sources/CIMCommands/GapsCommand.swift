@@ -138,6 +138,8 @@ struct GapsCommand: ParsableCommand {
 func fmt(_ value: Double) -> String { String(format: "%g", value) }
 
 /// Progress for analyses that report (stage, done, total): one reporter per stage.
+///
+/// `@unchecked Sendable` is safe here: `stage` and `reporter` are only read and written while holding `lock`.
 final class StageProgress: @unchecked Sendable {
     private var stage = ""
     private var reporter: ProgressReporter?

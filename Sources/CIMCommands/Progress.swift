@@ -2,6 +2,9 @@ import Foundation
 
 /// Progress on standard error — count, rate and, with a known total, percentage and ETA — redrawn at most
 /// ten times a second, and only when standard error is a terminal (quiet in pipes, logs and tests).
+///
+/// `@unchecked Sendable` is safe here (analyses report from worker threads): the mutable state (`total`,
+/// `lastDraw`, `drawn`) is only read and written while holding `lock`; the rest is immutable.
 public final class ProgressReporter: @unchecked Sendable {
     private let label: String
     private var total: Int?
@@ -46,7 +49,9 @@ public final class ProgressReporter: @unchecked Sendable {
 
     /// Clears the progress line.
     public func finish() {
-        guard enabled, drawn else { return }
+        guard enabled else { return }
+        lock.lock(); defer { lock.unlock() }
+        guard drawn else { return }
         FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
     }
 }

@@ -3,14 +3,15 @@ import Foundation
 
 /// One GEOS reentrant context (`GEOSContextHandle_t`) with its own error buffer.
 ///
-/// GEOS contexts must not be used by two threads at once. `GEOSContext.current` gives each thread its own
-/// context, created on first use and kept for the thread's life; parallel workers that want to avoid the
-/// thread-local lookup make one context each with `GEOSContext()` and pass it explicitly.
+/// GEOS contexts must not be used by two threads at once, so this type is not `Sendable`: the compiler
+/// refuses to capture one in a closure that may run on another thread. `GEOSContext.current` gives each
+/// thread its own context, created on first use and kept for the thread's life; parallel workers get one
+/// context each from the analyses' one helper (`parallelGEOSChunks` in CIMAnalysis).
 ///
 /// Errors: the context installs a non-capturing message handler (`GEOSContext_setErrorMessageHandler_r`)
 /// that stores GEOS's message in `lastError`; every wrapper clears it before a call and turns a failed call
 /// into a thrown ``GeometryError/geos(operation:message:)`` carrying that message.
-public final class GEOSContext: @unchecked Sendable {
+public final class GEOSContext {
     /// The raw context. Internal: no C type leaves this module.
     let handle: GEOSContextHandle_t
     /// The last error message GEOS reported on this context ("" when none since the last clear).

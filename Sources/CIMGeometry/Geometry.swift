@@ -48,8 +48,10 @@ public enum GeometryType: UInt8, Sendable, CustomStringConvertible {
 /// A geometry that owns its GEOS handle (`GEOSGeometry*`), destroyed with `GEOSGeom_destroy_r` on deinit.
 ///
 /// A geometry keeps a strong reference to the ``GEOSContext`` it was made in and every operation runs in
-/// that context, so a geometry must not be used from two threads at once (make one per worker, or move it).
-public final class Geometry: @unchecked Sendable, CustomStringConvertible {
+/// that context, so a geometry must not be used from two threads at once: it is not `Sendable`. To reach
+/// another thread it goes as WKB or a ``GeometryColumn`` (both `Sendable`) and is made again there, or is
+/// cloned into the receiving thread's context (``clone(in:)``) once the thread that made it is done with it.
+public final class Geometry: CustomStringConvertible {
     let handle: OpaquePointer
     /// The context that created this geometry and runs its operations.
     public let context: GEOSContext

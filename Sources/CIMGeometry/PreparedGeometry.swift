@@ -3,8 +3,9 @@ import CGEOS
 /// A geometry prepared for many predicate calls against it (`GEOSPrepare_r`): indexes its segments once,
 /// so `contains`/`intersects` against many other geometries is fast. Destroyed with `GEOSPreparedGeom_destroy_r`.
 ///
-/// It keeps its base geometry alive and runs in the base geometry's context (one thread at a time).
-public final class PreparedGeometry: @unchecked Sendable {
+/// It keeps its base geometry alive and runs in the base geometry's context (one thread at a time: not
+/// `Sendable`).
+public final class PreparedGeometry {
     let handle: OpaquePointer
     /// The geometry that was prepared.
     public let base: Geometry

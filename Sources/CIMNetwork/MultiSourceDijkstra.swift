@@ -1,7 +1,7 @@
 /// Bounded multi-source Dijkstra over a ``WalkGraph``: every source is a vertex with a starting distance;
 /// vertices farther than the bound stay at infinity. Flat arrays and a reusable binary heap, so repeated
 /// searches allocate nothing once warmed up.
-public struct MultiSourceDijkstra {
+public struct MultiSourceDijkstra: Sendable {
     /// Tentative / final distance of each vertex (infinity when unreached or beyond the bound).
     public private(set) var distance: [Double]
     private var heapKeys: [Double] = []

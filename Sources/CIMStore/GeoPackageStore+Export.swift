@@ -28,7 +28,17 @@ extension GeoPackageStore {
     /// selects (counted by SQLite, the dialect GDAL's GeoPackage driver filters in).
     private func exportedCount(_ layer: String, options: ExportOptions) throws -> Int {
         guard let clause = options.whereClause else { return featureCount(layer) ?? 0 }
-        let rows = try dataset.query("SELECT COUNT(*) FROM \(ExportOptions.identifier(layer)) WHERE \(clause)")
+        let sql = "SELECT COUNT(*) FROM \(ExportOptions.identifier(layer)) WHERE \(clause)"
+        let rows: [[String?]]
+        do {
+            rows = try dataset.query(sql)
+        } catch let error as StoreError where error.cause == nil {
+            // A condition SQLite cannot use: say why in SQLite's words, without GDAL's SQL text around them.
+            let after = error.message.components(separatedBy: sql + "):").dropFirst().joined(separator: sql + "):")
+            let why = String(after.drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
+            throw StoreError("--where \"\(clause)\" cannot be used\(why.isEmpty ? "" : ": \(why)")", file: path, layer: layer,
+                             hint: "a condition on the layer's fields, e.g. --where \"use = 'residential'\"")
+        }
         return Int(rows.first?.first.flatMap { $0 } ?? "") ?? 0
     }
 

@@ -11,7 +11,7 @@ func legacyServiceAreas(roads: FeatureTable, facilities: FeatureTable, category:
                         width: Double, context: GEOSContext) throws -> [Geometry?] {
     let graph = try WalkGraph(roads: roads)
     let members = try CategoryFacilities.byCategory(facilities, keys: [category], serving: standard.servingCategories)[category]!
-    let points = try NetworkCoverage.entryPoints(members.geometries, contexts: [GEOSContext()])
+    let points = try NetworkCoverage.entryPoints(members.geometries)
     let seeds = NetworkDistances.seeds(graph: graph, points: points, maxAccess: NetworkCoverage.defaultMaxAccess)
     var search = MultiSourceDijkstra(vertexCount: graph.vertexCount)
     search.run(graph: graph, sources: seeds.sources, bound: limits.max()!)

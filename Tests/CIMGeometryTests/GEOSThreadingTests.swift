@@ -33,6 +33,7 @@ import Testing
 
     /// Runs `body(worker)` on `workers` threads at once and collects per-worker results (or errors).
     static func parallel(_ body: @escaping @Sendable (Int) throws -> [[Double]]) -> [Result<[[Double]], Error>] {
+        // `@unchecked Sendable`: `results` is only touched while holding `lock`.
         final class Box: @unchecked Sendable {
             let lock = NSLock()
             var results: [Result<[[Double]], Error>?]
@@ -72,6 +73,7 @@ import Testing
     }
 
     @Test func currentIsOnePerThread() throws {
+        // `@unchecked Sendable`: its fields are only touched while holding `lock`.
         final class Seen: @unchecked Sendable {
             let lock = NSLock()
             var contexts: [GEOSContext] = [] // kept alive, so that no address is reused
@@ -100,6 +102,7 @@ import Testing
     }
 
     @Test func errorsStayInTheirOwnContext() throws {
+        // `@unchecked Sendable`: `byWorker` is only touched while holding `lock`.
         final class Messages: @unchecked Sendable {
             let lock = NSLock()
             var byWorker: [Int: [String]] = [:]
@@ -137,17 +140,19 @@ import Testing
         }
     }
 
-    @Test func geometriesMovedBetweenThreadsByCloning() throws {
+    /// A `Geometry` is bound to its context and is not `Sendable` (the compiler refuses to capture one in a
+    /// worker's closure): geometries reach other threads as WKB and are parsed in each worker's own context.
+    @Test func geometriesMovedBetweenThreadsAsWKB() throws {
         let source = GEOSContext()
         let shapes = try (0 ..< 64).map { try Geometry(wkt: "POLYGON ((0 0, \($0 + 1) 0, \($0 + 1) 1, 0 1, 0 0))", context: source) }
+        // `@unchecked Sendable`: `values` is only touched while holding `lock`.
         final class Areas: @unchecked Sendable { let lock = NSLock(); var values: [Int: Double] = [:] }
         let areas = Areas()
-        // Clone on this thread into each worker's context, then use only that context on the worker.
-        let contexts = (0 ..< Self.workers).map { _ in GEOSContext() }
-        let clones = try contexts.map { context in try shapes.map { try $0.clone(in: context) } }
+        let wkb = try shapes.map { try $0.wkb() }
         DispatchQueue.concurrentPerform(iterations: Self.workers) { worker in
+            let context = GEOSContext()
             var total = 0.0
-            for g in clones[worker] { total += (try? g.buffer(0.5).area()) ?? .nan }
+            for bytes in wkb { total += (try? Geometry(wkb: bytes, context: context).buffer(0.5).area()) ?? .nan }
             areas.lock.lock(); areas.values[worker] = total; areas.lock.unlock()
         }
         let expected = try shapes.reduce(0.0) { $0 + (try $1.buffer(0.5).area()) }

@@ -33,6 +33,8 @@ func run(_ executable: URL, _ arguments: [String], in directory: URL? = nil) thr
     process.standardError = err
     try process.run()
     // Read both pipes while the process runs so a full pipe cannot block it.
+    // `@unchecked Sendable`: `data` is written by the one reader thread before `group.leave()` and read
+    // here after `group.wait()`, which orders the two accesses.
     final class Box: @unchecked Sendable { var data = Data() }
     let outBox = Box()
     let group = DispatchGroup()

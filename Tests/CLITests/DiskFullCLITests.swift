@@ -11,6 +11,8 @@ let smallFileSystem: URL? = {
     smallFileSystemMountedHere = folder.path
     return folder
 }()
+/// `nonisolated(unsafe)` is safe here: written once, inside the lazy (thread-safe, run-once) initializer of
+/// `smallFileSystem`, and read by the `atexit` handler when the process ends.
 nonisolated(unsafe) var smallFileSystemMountedHere: String?
 
 /// A full disk in the middle of a write: cim stops with "disk full", the transaction is rolled back and

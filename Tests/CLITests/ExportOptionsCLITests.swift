@@ -51,6 +51,24 @@ import Testing
         #expect(quoted.status == 0, "\(quoted.stderr)")
     }
 
+    /// A --where SQLite cannot use (an unknown column, an unclosed quote) is one line naming the option and
+    /// SQLite's reason, without GDAL's SQL text around it; the previous file is untouched.
+    @Test func whereThatCannotBeUsedIsOneLineWithoutSQL() throws {
+        let (folder, store) = try CheckCLITests.generated()
+        let out = folder.appendingPathComponent("prev.geojson").path
+        #expect(try cim("export", store, "buildings", out).status == 0)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: out))
+        for (clause, why) in [("nosuch = 1", "no such column: nosuch"), ("\") ; DROP TABLE buildings; --", "unrecognized token")] {
+            let result = try cim("export", store, "buildings", out, "--where", clause)
+            let lines = result.stderr.split(separator: "\n").filter { $0.hasPrefix("Error:") }
+            #expect(result.status == 1 && lines.count == 1, "\(clause): \(result.stderr)")
+            #expect(lines.first?.contains("--where \"\(clause)\" cannot be used: \(why)") == true, "\(clause): \(result.stderr)")
+            #expect(!result.stderr.contains("SELECT") && !result.stderr.contains("sqlite3_") && !result.stderr.contains("ExecuteSQL"),
+                    "no raw SQL: \(result.stderr)")
+            #expect(try Data(contentsOf: URL(fileURLWithPath: out)) == bytes, "\(clause): the previous file is untouched")
+        }
+    }
+
     @Test func shapefileWarnsAndWritesTheFieldNameTable() throws {
         let (folder, store) = try CheckCLITests.generated()
         #expect(try cim("coverage", store).status == 0)

@@ -28,13 +28,21 @@ struct StoreState: Equatable, CustomStringConvertible {
             return result
         }
         lines = try rows("PRAGMA integrity_check")
-        lines += try rows("SELECT type, name FROM sqlite_master ORDER BY type, name")
+        let schema = try rows("SELECT type, name FROM sqlite_master ORDER BY type, name")
+        lines += schema
         lines += try rows("SELECT * FROM gpkg_contents ORDER BY table_name")
         for table in ["cim_layers", "cim_metadata"] { lines += try rows("SELECT * FROM \(table) ORDER BY fid") }
+        var counts: [String] = []
         for table in try rows("SELECT table_name FROM gpkg_contents ORDER BY table_name") {
-            lines += try rows("SELECT '\(table)', COUNT(*) FROM \"\(table)\"")
+            counts += try rows("SELECT '\(table)', COUNT(*) FROM \"\(table)\"")
         }
+        lines += counts
+        shape = [lines[0]] + schema + counts
     }
+
+    /// Integrity, tables and row counts, without the times a write records (`gpkg_contents.last_change`,
+    /// `cim_layers`): equal for two runs of the same write.
+    var shape: [String] = []
 
     var integrityOK: Bool { lines.first == "ok" }
     var description: String { lines.joined(separator: "\n") }

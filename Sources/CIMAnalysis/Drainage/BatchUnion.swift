@@ -22,22 +22,18 @@ enum BatchUnion {
             done?.add(ordered.count)
             return union
         }
-        let contexts = (0 ..< workerCount).map { _ in GEOSContext() }
-        let partials = ChunkCollector<(Int, Geometry)>()
-        let failure = SharedBuffer<String?>(repeating: nil, count: 1)
-        parallelChunks(ordered.count, minimumChunk: minimumChunk) { range, slot in
-            let worker = contexts[slot]
-            do {
+        let pieces: [Geometry]
+        do {
+            // Each chunk's union, made in its worker's context, comes back cloned into `context`.
+            pieces = try parallelGEOSChunks(ordered.count, minimumChunk: minimumChunk, into: context) { range, worker in
                 let parts = try range.map { try make(ordered[$0], worker) }
-                partials.append(contentsOf: [(range.lowerBound, try Geometry.unaryUnion(of: parts, context: worker))])
+                let union = try Geometry.unaryUnion(of: parts, context: worker)
                 done?.add(range.count)
-            } catch {
-                failure.withPointer { $0[0] = "\(error)" }
+                return union
             }
+        } catch {
+            throw AnalysisError("a union failed: \(error)")
         }
-        if let message = failure.storage[0] { throw AnalysisError("a union failed: \(message)") }
-        // The workers are done: their geometries can be read from this thread.
-        let pieces = try partials.all.sorted { $0.0 < $1.0 }.map { try $0.1.clone(in: context) }
         return try Geometry.unaryUnion(of: pieces, context: context)
     }
 

@@ -72,7 +72,7 @@ public struct BlankAreas: Sendable {
     }
 
     public static func compute(builtUp: BuiltUpArea, pipes: PipeSet, radius: Double, quadrantSegments: Int = 8,
-                               progress: ((Int) -> Void)? = nil) throws -> BlankAreas {
+                               progress: (@Sendable (Int) -> Void)? = nil) throws -> BlankAreas {
         let polygons = builtUp.geometries
         let n = polygons.count
         // The pipes joined into polylines, and the polylines near each built-up polygon.
@@ -88,7 +88,6 @@ public struct BlankAreas: Sendable {
         }
         let output = SharedBuffer<GeometryColumn?>(repeating: nil, count: n)
         let failure = SharedBuffer<String?>(repeating: nil, count: 1)
-        let contexts = (0 ..< workerCount).map { _ in GEOSContext() }
         let done = ProgressCounter(progress)
         @Sendable func blank(_ a: Int, context: GEOSContext, parallel: Bool) throws -> GeometryColumn {
             let polygon = try polygons.geometry(a, context: context)
@@ -112,11 +111,11 @@ public struct BlankAreas: Sendable {
         let counts: [Int] = near.map(\.count)
         let few: [Int] = (0 ..< n).filter { counts[$0] < manyPipes }
         let order: [Int] = few.sorted { (a: Int, b: Int) -> Bool in counts[a] != counts[b] ? counts[a] > counts[b] : a < b }
-        parallelChunks(order.count, minimumChunk: 1) { range, slot in
+        parallelGEOSChunks(order.count, minimumChunk: 1) { range, context in
             for k in range {
                 let a = order[k]
                 do {
-                    let pieces = try blank(a, context: contexts[slot], parallel: false)
+                    let pieces = try blank(a, context: context, parallel: false)
                     output.withPointer { $0[a] = pieces }
                 } catch {
                     failure.withPointer { $0[0] = "built-up polygon #\(a + 1): \(error)" }

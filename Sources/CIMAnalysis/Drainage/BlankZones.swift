@@ -61,7 +61,7 @@ public enum BlankZones {
                 let window = Envelope(minX: e.minX - merge, minY: e.minY - merge, maxX: e.maxX + merge, maxY: e.maxY + merge)
                 tree.forEach(intersecting: window) { j in
                     guard j > i, local.find(i) != local.find(j) else { return }
-                    if ExactGeometry.envelopeDistance(e, subset.envelope(j)) > merge { return }
+                    if e.distance(to: subset.envelope(j)) > merge { return }
                     if subset.distance(polygon: i, to: subset, polygon: j, stopBelow: merge) <= merge {
                         found.append((Int32(i), Int32(j)))
                         local.union(i, j)
@@ -84,16 +84,14 @@ public enum BlankZones {
     /// `includeFootprints` false leaves out the final union with the footprints (for built-up land, where
     /// sub-metre corner cuts do not matter and the union of every footprint of a city is costly).
     public static func polygons(footprints: GeometryColumn, groups: [[Int]], merge: Double, quadrantSegments: Int = 8,
-                                includeFootprints: Bool = true, progress: ((Int) -> Void)? = nil) throws -> GeometryColumn {
+                                includeFootprints: Bool = true, progress: (@Sendable (Int) -> Void)? = nil) throws -> GeometryColumn {
         let output = SharedBuffer<GeometryColumn?>(repeating: nil, count: groups.count)
         let failure = SharedBuffer<String?>(repeating: nil, count: 1)
-        let contexts = (0 ..< workerCount).map { _ in GEOSContext() }
         let done = ProgressCounter(progress)
         // Largest first so one big zone does not end up last on a single worker.
         let order = groups.indices.filter { groups[$0].count < largeGroup }
             .sorted { groups[$0].count != groups[$1].count ? groups[$0].count > groups[$1].count : $0 < $1 }
-        parallelChunks(order.count, minimumChunk: 1) { range, slot in
-            let context = contexts[slot]
+        parallelGEOSChunks(order.count, minimumChunk: 1) { range, context in
             for k in range {
                 let g = order[k]
                 do {

@@ -55,10 +55,8 @@ public struct DrainageBuildings: Sendable {
         quality = BuildingDataQuality(buildings: buildings, counted: rows, unknownIsResidential: unknownIsResidential)
         let result = SharedBuffer(repeating: 0.0, count: rows.count * 2)
         let failure = SharedBuffer<String?>(repeating: nil, count: 1)
-        let contexts = (0 ..< workerCount).map { _ in GEOSContext() }
         let ids = self.ids
-        parallelChunks(rows.count, minimumChunk: 512) { range, slot in
-            let context = contexts[slot]
+        parallelGEOSChunks(rows.count, minimumChunk: 512) { range, context in
             for k in range {
                 do {
                     let point = try geometries.geometry(k, context: context).pointOnSurface()

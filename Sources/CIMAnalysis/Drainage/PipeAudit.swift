@@ -104,7 +104,7 @@ public struct AuditResult: Sendable {
 /// before any result is produced.
 public enum PipeAudit {
     public static func run(pipes pipeTable: FeatureTable, nodes: FeatureTable?, options: AuditOptions, timings: inout StageTimings,
-                           progress: ((String, Int, Int) -> Void)? = nil) throws -> AuditResult {
+                           progress: (@Sendable (String, Int, Int) -> Void)? = nil) throws -> AuditResult {
         for (name, value) in [("gap tolerance", options.gapTolerance), ("node tolerance", options.nodeTolerance), ("zero length", options.zeroLength),
                               ("duplicate tolerance", options.duplicateTolerance), ("minimum overlap", options.minimumOverlap)] {
             guard value.isFinite, value >= 0 else { throw AnalysisError("the \(name) must be a distance >= 0 m, got \(value)") }

@@ -97,7 +97,7 @@ public struct GapsResult: Sendable {
 public enum PipeGaps {
     public static func run(buildings buildingTable: FeatureTable, pipes pipeTable: FeatureTable, areas: FeatureTable?, standard: Standard,
                            options: GapsOptions, timings: inout StageTimings,
-                           progress: ((String, Int, Int) -> Void)? = nil) throws -> GapsResult {
+                           progress: (@Sendable (String, Int, Int) -> Void)? = nil) throws -> GapsResult {
         guard options.radius.isFinite, options.radius >= 0 else { throw AnalysisError("the service radius must be a distance >= 0 m") }
         guard options.merge.isFinite, options.merge >= 0 else { throw AnalysisError("the merge distance must be a distance >= 0 m") }
         guard buildingTable.count > 0 else { throw AnalysisError("the buildings layer is empty") }

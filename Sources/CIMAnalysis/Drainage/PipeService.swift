@@ -19,7 +19,7 @@ public struct PipeService: Sendable {
     /// Index (in the ``PipeSet``) of that pipe, -1 when there is none.
     public var nearestPipe: [Int32]
 
-    public static func compute(footprints: GeometryColumn, pipes: PipeSet, progress: ((Int) -> Void)? = nil) -> PipeService {
+    public static func compute(footprints: GeometryColumn, pipes: PipeSet, progress: (@Sendable (Int) -> Void)? = nil) -> PipeService {
         let n = footprints.count
         let distances = SharedBuffer(repeating: Double.infinity, count: n)
         let nearest = SharedBuffer<Int32>(repeating: -1, count: n)
@@ -57,12 +57,15 @@ public struct PipeService: Sendable {
     }
 }
 
-/// A thread-safe running count reported to a progress callback.
+/// A thread-safe running count reported to a progress callback (called from the worker threads).
+///
+/// `@unchecked Sendable` is safe here: `count` is only read and written while holding `lock`, and
+/// `report` is an immutable `@Sendable` closure.
 final class ProgressCounter: @unchecked Sendable {
     private let lock = NSLock()
     private var count = 0
-    private let report: ((Int) -> Void)?
-    init(_ report: ((Int) -> Void)?) { self.report = report }
+    private let report: (@Sendable (Int) -> Void)?
+    init(_ report: (@Sendable (Int) -> Void)?) { self.report = report }
     func add(_ n: Int) {
         guard let report else { return }
         lock.lock()
@@ -74,7 +77,10 @@ final class ProgressCounter: @unchecked Sendable {
 }
 
 /// Collects values from parallel chunks.
-final class ChunkCollector<Element>: @unchecked Sendable {
+///
+/// `@unchecked Sendable` is safe here: `items` is only read and written while holding `lock`, and the
+/// elements are `Sendable` (no GEOS geometry can cross threads through it).
+final class ChunkCollector<Element: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
     private var items: [Element] = []
     func append(contentsOf more: [Element]) {

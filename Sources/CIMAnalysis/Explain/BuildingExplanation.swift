@@ -105,7 +105,6 @@ struct NetworkNearest {
     let building: SnappedPoints
     var search: MultiSourceDijkstra
     let maxAccess: Double
-    let contexts = [GEOSContext()]
 
     init(roads: FeatureTable, x: Double, y: Double, snapTolerance: Double, maxAccess: Double, cutoff: Double) throws {
         do { graph = try WalkGraph(roads: roads, snapTolerance: snapTolerance) } catch let error as NetworkError {
@@ -133,7 +132,7 @@ struct NetworkNearest {
     /// The facility with the shortest network distance (ties: the smallest index) and its path.
     func nearest(_ facilities: CategoryFacilities) throws -> (index: Int, distance: Double, path: [Double])? {
         guard building.edge[0] >= 0, facilities.count > 0 else { return nil }
-        let entries = try NetworkCoverage.entryPoints(facilities.geometries, contexts: contexts)
+        let entries = try NetworkCoverage.entryPoints(facilities.geometries)
         let snapped = graph.snap(points: entries, maxAccess: maxAccess)
         var best = Double.infinity, bestIndex = -1
         for f in 0 ..< snapped.count where snapped.edge[f] >= 0 {

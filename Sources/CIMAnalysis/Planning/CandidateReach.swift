@@ -67,8 +67,7 @@ public struct CandidateReach: Sendable {
     public static func network(candidates: SitingCandidates, points: [Double], eligible: [Bool], threshold: Double,
                                graph: WalkGraph, buildings snapped: SnappedPoints, maxAccess: Double) throws -> CandidateReach {
         let (tree, members) = index(points: points, eligible: eligible)
-        let contexts = (0 ..< workerCount).map { _ in GEOSContext() }
-        let entries = try NetworkCoverage.entryPoints(candidates.geometries, contexts: contexts)
+        let entries = try NetworkCoverage.entryPoints(candidates.geometries)
         let lists = SharedBuffer<[Int32]>(repeating: [], count: candidates.count)
         let searches = SharedBuffer<MultiSourceDijkstra?>(repeating: nil, count: workerCount)
         parallelChunks(candidates.count, minimumChunk: 4) { range, slot in

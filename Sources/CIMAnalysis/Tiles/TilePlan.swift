@@ -75,8 +75,7 @@ public struct TilePlan: Sendable {
         }
         let geometries = buildings.geometries
         let placed = (0 ..< buildings.count).filter { !geometries.parts(of: $0).isEmpty }
-        let contexts = (0 ..< workerCount).map { _ in GEOSContext() }
-        let points = try NetworkCoverage.entryPoints(geometries.subset(placed), contexts: contexts)
+        let points = try NetworkCoverage.entryPoints(geometries.subset(placed))
 
         var owner = [String: [Int]]()
         var regions = [String: Envelope]()

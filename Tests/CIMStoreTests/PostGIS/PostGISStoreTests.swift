@@ -203,7 +203,7 @@ struct PostGISConcurrencyTests {
             let reader = try openStore(address)
             expectSameTable(try reader.snapshot("buildings"), try Self.snapshotOf(a), "the first writer's layer")
             // 2. With time to wait, the second writer waits for the first and then replaces the layer whole.
-            let third = try openOrCreateStore(address) as! PostGISStore
+            let third = StoreHandoff(try openOrCreateStore(address) as! PostGISStore)
             let done = DispatchSemaphore(value: 0)
             let errors = ErrorBox()
             var started = false
@@ -211,7 +211,7 @@ struct PostGISConcurrencyTests {
                 guard !started, written > 0 else { return }
                 started = true
                 DispatchQueue.global().async {
-                    do { try third.writeLayers([b], provenance: LayerProvenance(source: "b")) } catch { errors.add("\(error)") }
+                    do { try third.store.writeLayers([b], provenance: LayerProvenance(source: "b")) } catch { errors.add("\(error)") }
                     done.signal()
                 }
                 Thread.sleep(forTimeInterval: 0.5)
@@ -232,7 +232,18 @@ struct PostGISConcurrencyTests {
     }
 }
 
+/// A store (one connection, not `Sendable`) handed to one background thread.
+///
+/// `@unchecked Sendable` is safe as the test uses it: the thread that opened the store does not touch it
+/// again until the background thread has signalled that it is done with it.
+final class StoreHandoff: @unchecked Sendable {
+    let store: PostGISStore
+    init(_ store: PostGISStore) { self.store = store }
+}
+
 /// Errors collected from several threads.
+///
+/// `@unchecked Sendable` is safe here: `errors` is only read and written while holding `lock`.
 final class ErrorBox: @unchecked Sendable {
     private let lock = NSLock()
     private var errors: [String] = []

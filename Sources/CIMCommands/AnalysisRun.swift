@@ -72,11 +72,13 @@ struct AnalysisRun {
         }
     }
 
-    /// Writes the result layers in one transaction (either all land or none), with a progress line, then
-    /// their QGIS aliases and styles; returns where they went (nil when nothing is written).
+    /// Writes the result layers with the QGIS aliases and styles `qgis` sets for them, all in one transaction
+    /// (either everything lands or nothing), with a progress line; returns where they went (nil when nothing
+    /// is written).
     @discardableResult
-    mutating func write(_ tables: [FeatureTable], source: String, qgis: ((any LayerStore) throws -> Void)? = nil) throws -> (any LayerStore)? {
+    mutating func write(_ tables: [FeatureTable], source: String, qgis: ((LayerPresentations) throws -> Void)? = nil) throws -> (any LayerStore)? {
         guard writes else { return nil }
+        let tables = try qgis.map { try LayerPresentations.attach(tables, $0) } ?? tables
         let target = try out.map { try openResultTarget($0, for: store) } ?? store
         let writer = ProgressReporter("writing \(tables.map(\.name).joined(separator: ", "))", total: tables.map(\.count).reduce(0, +))
         var written: [String: Int] = [:]
@@ -85,7 +87,6 @@ struct AnalysisRun {
             writer.update(written.values.reduce(0, +))
         }
         writer.finish()
-        try qgis?(target)
         timings.lap("write")
         return target
     }

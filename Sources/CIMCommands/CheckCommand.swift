@@ -109,9 +109,9 @@ struct CheckCommand: ParsableCommand {
         var record = CheckRecord(year: year, time: time, indicatorFile: system.fileName.isEmpty ? "city-health-check.json" : system.fileName,
                                  indicatorHash: system.fileHash, inputs: fingerprints, cimVersion: CIMCommand.version, metric: metric.rawValue,
                                  index: result.index.overall, dimensionIndex: result.dimensionIndexJSON)
-        record.id = try store.recordCheck(record, values: result.valueRecords(), areas: result.areaLayer(),
+        let areas = try LayerPresentations.attach([result.areaLayer()]) { try QGISMetadata.check($0, system: system) }[0]
+        record.id = try store.recordCheck(record, values: result.valueRecords(), areas: areas,
                                           provenance: LayerProvenance(source: "cim check --year \(year) --metric \(metric.rawValue) (\(record.indicatorFile))"))
-        try QGISMetadata.check(store, system: system)
         stages.lap("record")
         let comparison = baselineCheck.map {
             CheckComparison.compare(current: result, baseline: $0.record, baselineValues: $0.values, source: $0.source)

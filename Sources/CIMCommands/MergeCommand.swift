@@ -74,8 +74,10 @@ struct MergeCommand: ParsableCommand {
                                             halo: manifest.halo, timings: &timings)
         let result = merged.result
         let provenance = LayerProvenance(source: "cim merge \(outdir) (\(manifest.tiles.count) tiles, \(manifest.by), halo \(manifest.halo) m): cim coverage --metric \(result.metric.rawValue) (\(standard.name))")
-        try store.writeLayers([merged.buildingLayer(footprints: buildings), result.areaLayer()], provenance: provenance)
-        try QGISMetadata.coverage(store, standard: standard)
+        let layers = try LayerPresentations.attach([merged.buildingLayer(footprints: buildings), result.areaLayer()]) {
+            try QGISMetadata.coverage($0, standard: standard)
+        }
+        try store.writeLayers(layers, provenance: provenance)
         timings.lap("write")
         for warning in result.warnings { printError("warning: \(warning)") }
         var summary = SummaryTable(title: "Merged \(manifest.tiles.count) tiles of \(outdir) into \(store.address)", key: "merge", headers: ["measure", "value"])

@@ -4,13 +4,14 @@ import Foundation
 
 /// What QGIS shows for cim's result layers: field aliases (Chinese title, English description, from the
 /// standard and the indicator file) and default styles (QML in `layer_styles`) for completeness, coverage
-/// share, unserved buildings, defect severity and the health index. Written after the layers by the
-/// commands that write them (``Store/writeQGISMetadata(layer:aliases:styles:)``).
+/// share, unserved buildings, defect severity and the health index. Collected for the layers a command writes
+/// (``LayerPresentations``) and attached to them (``FeatureTable/presentation``), so that the store writes them
+/// in the same transaction as the layers: a layer never lands without its aliases and styles.
 enum QGISMetadata {
     // MARK: per command
 
     /// `coverage_buildings` and `coverage_areas` (cim coverage).
-    static func coverage(_ store: any LayerStore, standard: Standard) throws {
+    static func coverage(_ sink: LayerPresentations, standard: Standard) throws {
         var areaAliases = common + [alias("buildings", "建筑数", "buildings"), alias("missing_count", "缺项数", "required categories missing"),
                                     alias("missing", "缺项", "missing categories"), alias("complete", "完整居住社区 (1 是)", "complete community (1 yes)"),
                                     alias("detour", "绕行系数", "detour ratio")]
@@ -32,9 +33,9 @@ enum QGISMetadata {
             }
         }
         for level in standard.levels { buildingAliases.append(alias("missing_\(level.key)", "\(level.nameZh) 缺项", "\(level.nameEn): required categories out of reach")) }
-        if store.hasLayer("coverage_areas") { try store.writeQGISMetadata(layer: "coverage_areas", aliases: areaAliases, styles: styles) }
-        if store.hasLayer("coverage_buildings") {
-            try store.writeQGISMetadata(layer: "coverage_buildings", aliases: buildingAliases, styles: [
+        if sink.hasLayer("coverage_areas") { sink.set(layer: "coverage_areas", aliases: areaAliases, styles: styles) }
+        if sink.hasLayer("coverage_buildings") {
+            sink.set(layer: "coverage_buildings", aliases: buildingAliases, styles: [
                 LayerStyle(name: "必备设施可达 completeness", qml: categorized("complete", geometry: .fill,
                                                                         [("1", "全部可达 all in reach", "26,152,80"), ("0", "有缺项 missing", "215,48,39")]),
                            isDefault: true, description: "buildings reaching every required category"),
@@ -43,20 +44,20 @@ enum QGISMetadata {
     }
 
     /// `pipe_service` and `blank_zones` (cim gaps).
-    static func gaps(_ store: any LayerStore) throws {
+    static func gaps(_ sink: LayerPresentations) throws {
         let service = common + [alias("pipe_m", "到最近管道距离 (米)", "distance to the nearest pipe (m)"), alias("nearest_pipe", "最近管道", "nearest pipe"),
                                 alias("served", "已接管网 (1 是)", "served (1 yes)"), alias("in_builtup", "位于建成区 (1 是)", "in the built-up land (1 yes)"),
                                 alias("unserved", "管网空白 (1 是)", "unserved (1 yes)"), alias("zone_id", "空白区", "blank zone"),
                                 alias("floor_area_m2", "建筑面积 (m²)", "floor area (m²)")]
-        if store.hasLayer("pipe_service") {
-            try store.writeQGISMetadata(layer: "pipe_service", aliases: service, styles: [
+        if sink.hasLayer("pipe_service") {
+            sink.set(layer: "pipe_service", aliases: service, styles: [
                 LayerStyle(name: "管网空白建筑 unserved", qml: categorized("unserved", geometry: .fill,
                                                                      [("1", "未接管网 unserved", "215,48,39"), ("0", "其他 other", "189,189,189")]),
                            isDefault: true, description: "buildings beyond the service radius of every pipe (pipe_service.unserved)"),
             ])
         }
-        if store.hasLayer("blank_zones") {
-            try store.writeQGISMetadata(layer: "blank_zones", aliases: common + [
+        if sink.hasLayer("blank_zones") {
+            sink.set(layer: "blank_zones", aliases: common + [
                 alias("buildings", "建筑数", "buildings"), alias("residential_buildings", "居住建筑数", "residential buildings"),
                 alias("area_m2", "面积 (m²)", "area (m²)"), alias("floor_area_m2", "建筑面积 (m²)", "floor area (m²)"),
                 alias("nearest_pipe_m", "到最近管道距离 (米)", "distance to the nearest pipe (m)"), alias("district_name", "所属区", "district name"),
@@ -67,9 +68,9 @@ enum QGISMetadata {
     }
 
     /// `pipe_defects` (cim audit).
-    static func audit(_ store: any LayerStore) throws {
-        guard store.hasLayer("pipe_defects") else { return }
-        try store.writeQGISMetadata(layer: "pipe_defects", aliases: [
+    static func audit(_ sink: LayerPresentations) throws {
+        guard sink.hasLayer("pipe_defects") else { return }
+        sink.set(layer: "pipe_defects", aliases: [
             alias("id", "编号", "id"), alias("type", "缺陷类型", "defect type"), alias("detail", "说明", "detail"), alias("severity", "严重程度", "severity"),
             alias("pipe_ids", "管道编号", "pipe ids"), alias("pipe_count", "管道数", "pipes"), alias("value", "数值", "value"), alias("unit", "单位", "unit"),
         ], styles: [LayerStyle(name: "缺陷严重程度 severity", qml: categorized("severity", geometry: .marker, [
@@ -78,15 +79,15 @@ enum QGISMetadata {
     }
 
     /// `check_areas` (cim check): every indicator's value, score and warning named from the indicator file.
-    static func check(_ store: any LayerStore, system: IndicatorSystem) throws {
-        guard store.hasLayer("check_areas") else { return }
+    static func check(_ sink: LayerPresentations, system: IndicatorSystem) throws {
+        guard sink.hasLayer("check_areas") else { return }
         var aliases = common + [alias("year", "年度", "year"), alias("health_index", "健康指数", "health index")]
         for i in system.indicators {
             aliases.append(alias(i.key, "\(i.nameZh) (\(i.measure.unit))", "\(i.nameEn) (\(i.measure.unit))"))
             aliases.append(alias("\(i.key)_score", "\(i.nameZh) 得分", "\(i.nameEn): score"))
             aliases.append(alias("\(i.key)_warning", "\(i.nameZh) 预警", "\(i.nameEn): warning"))
         }
-        try store.writeQGISMetadata(layer: "check_areas", aliases: aliases, styles: [
+        sink.set(layer: "check_areas", aliases: aliases, styles: [
             LayerStyle(name: "健康指数 health index", qml: graduated("health_index", geometry: .fill, [
                 (0, 60, "< 60", "215,48,39"), (60, 75, "60–75", "252,141,89"), (75, 90, "75–90", "217,239,139"), (90, 100.0001, "≥ 90", "26,152,80"),
             ]), isDefault: true, description: "health index per area"),

@@ -8,9 +8,21 @@ extension GeoPackageStore {
     /// in one transaction (`GDALDatasetExecuteSQL` on the GeoPackage).
     public func writeQGISMetadata(layer: String, aliases: [FieldAlias], styles: [LayerStyle]) throws {
         guard hasLayer(layer) else { throw StoreError("no such layer", file: path, layer: layer) }
+        try dataset.startTransaction()
+        do {
+            try writeQGISMetadataInTransaction(layer: layer, aliases: aliases, styles: styles)
+            try dataset.commit()
+        } catch {
+            dataset.rollback()
+            throw error
+        }
+    }
+
+    /// The body of ``writeQGISMetadata(layer:aliases:styles:)`` inside the caller's transaction (the layer
+    /// write's, when a ``FeatureTable`` carries its ``FeatureTable/presentation``).
+    func writeQGISMetadataInTransaction(layer: String, aliases: [FieldAlias], styles: [LayerStyle]) throws {
         let have = Set(fields(layer).map(\.name))
         let geometryColumn = try geometryColumn(layer)
-        try dataset.startTransaction()
         do {
             try dataset.execute("""
             CREATE TABLE IF NOT EXISTS gpkg_data_columns (table_name TEXT NOT NULL, column_name TEXT NOT NULL, name TEXT, title TEXT, \
@@ -38,10 +50,6 @@ extension GeoPackageStore {
                     + "styleSLD, useAsDefault, description, owner) VALUES ('', '', \(Self.quote(layer)), \(Self.quote(geometryColumn ?? "geom")), "
                     + "\(Self.quote(style.name)), \(Self.quote(style.qml)), '', \(style.isDefault ? 1 : 0), \(Self.quote(style.description)), 'cim')")
             }
-            try dataset.commit()
-        } catch {
-            dataset.rollback()
-            throw error
         }
     }
 

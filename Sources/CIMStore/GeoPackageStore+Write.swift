@@ -30,6 +30,9 @@ extension GeoPackageStore {
             if let newCRS, crs == nil { try setCRS(newCRS) }
             for table in tables {
                 try writeLayerInTransaction(table) { progress?(table.name, $0) }
+                if let presentation = table.presentation {
+                    try writeQGISMetadataInTransaction(layer: table.name, aliases: presentation.aliases, styles: presentation.styles)
+                }
                 try recordLayer(LayerRecord(layer: table.name, source: provenance.source, sourceLayer: provenance.sourceLayer,
                                             sourceCRS: provenance.sourceCRS, importedAt: ISO8601DateFormatter().string(from: Date()),
                                             features: table.count, repaired: provenance.repaired, rejected: provenance.rejected))

@@ -76,6 +76,8 @@ public struct FeatureTable: Sendable {
     public var crs: CoordinateReferenceSystem?
     /// Store row ids (GeoPackage fid) when loaded from a store.
     public var fids: [Int64]
+    /// Field aliases and styles for QGIS, written with the rows in the same transaction (nil: none).
+    public var presentation: LayerPresentation? = nil
 
     public init(name: String, geometryType: GeometryType?, geometries: GeometryColumn = GeometryColumn(),
                 columns: [AttributeColumn] = [], crs: CoordinateReferenceSystem? = nil, fids: [Int64] = []) {

@@ -18,3 +18,11 @@ public struct LayerStyle: Sendable, Equatable {
         self.name = name; self.qml = qml; self.isDefault = isDefault; self.description = description
     }
 }
+
+/// What QGIS shows for a layer: its field aliases and styles. A ``FeatureTable`` that carries one gets them
+/// written by the store in the same transaction as its rows.
+public struct LayerPresentation: Sendable, Equatable {
+    public var aliases: [FieldAlias]
+    public var styles: [LayerStyle]
+    public init(aliases: [FieldAlias], styles: [LayerStyle]) { self.aliases = aliases; self.styles = styles }
+}

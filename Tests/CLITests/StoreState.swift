@@ -3,7 +3,7 @@ import Foundation
 
 /// What a store holds, read straight with SQLite (independently of cim): `PRAGMA integrity_check`, every
 /// table and index in `sqlite_master`, the rows of `gpkg_contents`, `cim_layers` and `cim_metadata`, and
-/// the row count of every feature table. Two equal states mean the store was left exactly as it was.
+/// the row count of every feature table and the QGIS aliases and styles of each layer. Two equal states mean the store was left exactly as it was.
 struct StoreState: Equatable, CustomStringConvertible {
     var lines: [String]
 
@@ -35,6 +35,13 @@ struct StoreState: Equatable, CustomStringConvertible {
         var counts: [String] = []
         for table in try rows("SELECT table_name FROM gpkg_contents ORDER BY table_name") {
             counts += try rows("SELECT '\(table)', COUNT(*) FROM \"\(table)\"")
+        }
+        // The QGIS metadata of each layer (aliases and styles), when the store has those tables.
+        if schema.contains("table|layer_styles") {
+            counts += try rows("SELECT 'layer_styles', f_table_name, COUNT(*) FROM layer_styles GROUP BY f_table_name ORDER BY f_table_name")
+        }
+        if schema.contains("table|gpkg_data_columns") {
+            counts += try rows("SELECT 'gpkg_data_columns', table_name, COUNT(*) FROM gpkg_data_columns GROUP BY table_name ORDER BY table_name")
         }
         lines += counts
         shape = [lines[0]] + schema + counts

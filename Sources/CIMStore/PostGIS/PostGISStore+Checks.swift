@@ -27,6 +27,7 @@ extension PostGISStore {
     public func recordCheck(_ record: CheckRecord, values: [CheckValueRecord], areas: FeatureTable, provenance: LayerProvenance) throws -> Int {
         guard let crs else { throw StoreError("the store has no CRS yet", file: address, layer: areas.name) }
         let srid = try srid(for: crs)
+        if areas.presentation != nil { try ensureLayerStylesTable() }
         let id = try connection.transaction(what: "cannot record the check", layer: StoreTables.checks) { () -> Int in
             try lockLayers([areas.name])
             try ensureStoreTables()
@@ -41,6 +42,9 @@ extension PostGISStore {
                                    what: "cannot record the check", layer: StoreTables.checks)
             try insertValues(values, check: id)
             try writeLayerInTransaction(areas, srid: srid, progress: nil)
+            if let presentation = areas.presentation {
+                try writeQGISMetadataInTransaction(layer: areas.name, aliases: presentation.aliases, styles: presentation.styles)
+            }
             try recordLayer(LayerRecord(layer: areas.name, source: provenance.source, sourceLayer: provenance.sourceLayer,
                                         sourceCRS: provenance.sourceCRS, importedAt: record.time, features: areas.count, repaired: 0, rejected: 0))
             return id

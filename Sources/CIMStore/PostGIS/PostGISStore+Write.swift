@@ -30,6 +30,7 @@ extension PostGISStore {
             throw StoreError("the store's CRS must be projected (metres), \(newCRS.identifier) is lon/lat", file: address)
         }
         let srid = try storeCRS.map { try self.srid(for: $0) } ?? 0
+        if tables.contains(where: { $0.presentation != nil }) { try ensureLayerStylesTable() }
         try connection.transaction(what: "cannot write", layer: tables.first?.name) {
             try lockLayers(tables.map(\.name))
             try ensureStoreTables()
@@ -40,6 +41,9 @@ extension PostGISStore {
             let time = ISO8601DateFormatter().string(from: Date())
             for table in tables {
                 try writeLayerInTransaction(table, srid: srid) { progress?(table.name, $0) }
+                if let presentation = table.presentation {
+                    try writeQGISMetadataInTransaction(layer: table.name, aliases: presentation.aliases, styles: presentation.styles)
+                }
                 try recordLayer(LayerRecord(layer: table.name, source: provenance.source, sourceLayer: provenance.sourceLayer,
                                             sourceCRS: provenance.sourceCRS, importedAt: time, features: table.count,
                                             repaired: provenance.repaired, rejected: provenance.rejected))

@@ -53,19 +53,27 @@ public struct AreaUnits: Sendable {
     }
 
     /// The unit containing each point (on the boundary counts; with overlaps the unit listed first wins),
-    /// -1 when none: candidates from a packed R-tree, exact point-in-polygon test.
+    /// -1 when none: candidates from a packed R-tree, exact point-in-polygon test (`distance == 0`, through a
+    /// ``PolygonPointLocator`` per unit so a large unit — a city's built-up outline — costs a few edges per
+    /// point instead of all of them).
     public func assign(points: [Double]) -> [Int32] {
         let tree = PackedRTree(envelopes: geometries.envelopes)
         let n = points.count / 2
         let output = SharedBuffer<Int32>(repeating: -1, count: n)
         let geometries = self.geometries
+        let locators = SharedBuffer<PolygonPointLocator?>(repeating: nil, count: geometries.count)
+        parallelChunks(geometries.count, minimumChunk: 64) { range, _ in
+            let built = range.map { PolygonPointLocator(geometries, feature: $0) }
+            locators.withPointer { for (k, a) in range.enumerated() { $0[a] = built[k] } }
+        }
+        let locate = locators.storage.map { $0! }
         parallelChunks(n, minimumChunk: 1024) { range, _ in
             output.withPointer { out in
                 for k in range {
                     let x = points[2 * k], y = points[2 * k + 1]
                     var best = Int.max
                     tree.forEach(intersecting: Envelope(minX: x, minY: y, maxX: x, maxY: y)) { a in
-                        if a < best && geometries.distance(fromX: x, y: y, to: a) == 0 { best = a }
+                        if a < best && locate[a].containsOrTouches(x: x, y: y) { best = a }
                     }
                     if best != Int.max { out[k] = Int32(best) }
                 }

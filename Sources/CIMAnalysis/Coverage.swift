@@ -117,15 +117,18 @@ public enum CoverageAggregation {
         var missingByLevel: [String: [Int]] = [:]
         for level in standard.levels { missingByLevel[level.key] = Array(repeating: 0, count: n) }
         var missingRequired = Array(repeating: 0, count: n)
+        // One pass per category over flat arrays (a dictionary look-up per building and category cost
+        // more than the rest of the aggregation at 1M buildings).
         for (c, category) in categories.enumerated() where category.required {
             let threshold = category.thresholdMetres
-            for b in 0 ..< n {
-                let d = distances[c][b]
-                if d.isNaN || d > threshold {
+            var level = missingByLevel.removeValue(forKey: category.level)!
+            distances[c].withUnsafeBufferPointer { d in
+                for b in 0 ..< n where d[b].isNaN || d[b] > threshold {
                     missingRequired[b] += 1
-                    missingByLevel[category.level]![b] += 1
+                    level[b] += 1
                 }
             }
+            missingByLevel[category.level] = level
         }
         let complete = missingRequired.map { $0 == 0 }
 
@@ -143,12 +146,23 @@ public enum CoverageAggregation {
         }
         for (c, category) in categories.enumerated() {
             let threshold = category.thresholdMetres
-            for b in 0 ..< n {
-                let a = Int(unitOfBuilding[b])
-                let d = distances[c][b]
-                guard a >= 0, !d.isNaN, d <= threshold else { continue }
-                areas[a].buildingsInReach[c] += 1
-                areas[a].residentsInReach[c] += buildings.residents[b]
+            var count = [Int](repeating: 0, count: units.count)
+            var residents = [Double](repeating: 0, count: units.count)
+            distances[c].withUnsafeBufferPointer { d in
+                buildings.residents.withUnsafeBufferPointer { r in
+                    unitOfBuilding.withUnsafeBufferPointer { unit in
+                        for b in 0 ..< n {
+                            let a = Int(unit[b])
+                            guard a >= 0, !d[b].isNaN, d[b] <= threshold else { continue }
+                            count[a] += 1
+                            residents[a] += r[b]
+                        }
+                    }
+                }
+            }
+            for a in areas.indices {
+                areas[a].buildingsInReach[c] = count[a]
+                areas[a].residentsInReach[c] = residents[a]
             }
         }
         let share = standard.parameters.completeShare

@@ -1,5 +1,6 @@
 @testable import CIMAnalysis
 import CIMGeometry
+import CIMIndex
 import CIMStore
 import Foundation
 import Testing
@@ -88,6 +89,36 @@ struct BlankAreaToleranceTests {
             #expect(hausdorff <= BlankAreas.tolerance(radius: radius, quadrantSegments: q), "Hausdorff \(hausdorff) m at r = \(radius)")
             #expect(share < 0.005, "symmetric difference \(share * 100) % at r = \(radius)")
             print("blank areas, seed \(seed), r = \(radius), q = \(q): Hausdorff \(hausdorff) m, symmetric difference \(share * 100) %")
+        }
+    }
+
+    @Test("blank areas computed tile by tile are those of one difference, pieces united across tile edges", arguments: [5 as UInt64, 6])
+    func tilesAgreeWithOneDifference(seed: UInt64) throws {
+        var warnings: [String] = []
+        let pipes = try PipeSet(pipes: pipesTable(surveyedPipes(seed: seed)), kinds: .wastewater, warnings: &warnings)
+        let context = GEOSContext()
+        let land = try Geometry(wkt: "POLYGON((499900 3289900, 501300 3289900, 501300 3291300, 499900 3291300, 499900 3289900), (500400 3290400, 500500 3290400, 500500 3290500, 500400 3290500, 500400 3290400))", context: context)
+        var column = GeometryColumn()
+        try column.append(land)
+        column.setType(.multiPolygon, at: 0)
+        let builtUp = BuiltUpArea(geometries: column, source: "test", fromAreas: true)
+        let chains = LineChains.join(pipes.geometries, features: Array(0 ..< pipes.count))
+        let tree = PackedRTree(envelopes: chains.envelopes)
+        for (radius, q, tile) in [(50.0, 8, 300.0), (30.0, 4, 170.0)] {
+            // One difference of the whole polygon (no tiling below an infinite tile size).
+            let whole = try BlankAreas.compute(builtUp: builtUp, pipes: pipes, radius: radius, quadrantSegments: q, tileSize: .infinity)
+            let tiled = try BlankAreas.blankInTiles(column, 0, lines: chains, lineTree: tree, radius: radius, quadrantSegments: q, tileSize: tile,
+                                                    context: context)
+            let kept = (0 ..< tiled.count).filter { tiled.area($0) > 0 }
+            #expect(whole.count > 20, "\(whole.count) blank areas") // pieces to compare, several crossing tile edges
+            #expect(kept.count == whole.count, "\(kept.count) tiled pieces, \(whole.count) of one difference at r = \(radius)")
+            let a = try Geometry.unaryUnion(of: (0 ..< whole.count).map { try whole.geometries.geometry($0, context: context) }, context: context)
+            let b = try Geometry.unaryUnion(of: kept.map { try tiled.geometry($0, context: context) }, context: context)
+            #expect(try a.symmetricDifference(b).area() < 1e-6 * a.area())
+            #expect(try a.hausdorffDistance(to: b, densify: 0.1) < 1e-6)
+            // Piece by piece: the same areas.
+            let areasWhole = whole.areas.sorted(), areasTiled = kept.map { tiled.area($0) }.sorted()
+            #expect(zip(areasWhole, areasTiled).allSatisfy { abs($0 - $1) <= 1e-6 * Swift.max(1, $0) })
         }
     }
 }

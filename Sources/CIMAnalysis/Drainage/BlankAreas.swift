@@ -71,7 +71,7 @@ public struct BlankAreas: Sendable {
         radius * (1 - cos(3 * Double.pi / Double(8 * q))) + 0.01 * radius
     }
 
-    public static func compute(builtUp: BuiltUpArea, pipes: PipeSet, radius: Double, quadrantSegments: Int = 8,
+    public static func compute(builtUp: BuiltUpArea, pipes: PipeSet, radius: Double, quadrantSegments: Int = 8, tileSize: Double = BlankAreas.tileSize,
                                progress: (@Sendable (Int) -> Void)? = nil) throws -> BlankAreas {
         let polygons = builtUp.geometries
         let n = polygons.count
@@ -127,7 +127,11 @@ public struct BlankAreas: Sendable {
         let context = GEOSContext()
         for a in 0 ..< n where near[a].count >= manyPipes {
             do {
-                let pieces = try blank(a, context: context, parallel: true)
+                let e = polygons.envelope(a)
+                let tiled = (e.maxX - e.minX) > tileSize || (e.maxY - e.minY) > tileSize
+                let pieces = tiled ? try blankInTiles(polygons, a, lines: lines, lineTree: lineTree, radius: radius, quadrantSegments: quadrantSegments,
+                                                      tileSize: tileSize, context: context)
+                                   : try blank(a, context: context, parallel: true)
                 output.withPointer { $0[a] = pieces }
             } catch {
                 throw AnalysisError("cannot compute the blank areas: built-up polygon #\(a + 1): \(error)")
@@ -144,6 +148,123 @@ public struct BlankAreas: Sendable {
             }
         }
         return BlankAreas(geometries: geometries, areas: (0 ..< geometries.count).map { geometries.area($0) }, builtUp: builtUpIndex)
+    }
+
+    /// Built-up polygons with many nearby polylines and wider or taller than this (m) are cut into tiles
+    /// of at most this size (see ``blankInTiles``).
+    public static let tileSize = 1500.0
+
+    /// The blank areas of built-up polygon `a` computed tile by tile, in parallel (one GEOS context per
+    /// worker): per tile, the polygon clipped to the tile's rectangle (`GEOSIntersection_r`) minus the union
+    /// of the buffers of the polylines within the radius of the tile; the pieces that reach an inner tile
+    /// edge are then united across the edges (`GEOSUnaryUnion_r`) and split into their parts again. Inside
+    /// a tile the union of all buffers equals the union of those near it, so the result is the same set
+    /// as one difference of the whole polygon (up to the floating-point noding of the extra vertices where
+    /// outlines cross tile edges); the cost is that of many small overlays on both cores instead of one
+    /// union of every buffer and one difference, both on one core. Pieces in tile order (rows from the
+    /// south, west to east), the united pieces last.
+    static func blankInTiles(_ polygons: GeometryColumn, _ a: Int, lines: GeometryColumn, lineTree: PackedRTree, radius: Double,
+                             quadrantSegments: Int, tileSize: Double, context: GEOSContext) throws -> GeometryColumn {
+        let e = polygons.envelope(a)
+        let nx = Swift.max(1, Int(((e.maxX - e.minX) / tileSize).rounded(.up))), ny = Swift.max(1, Int(((e.maxY - e.minY) / tileSize).rounded(.up)))
+        let xs = (0 ... nx).map { $0 == nx ? e.maxX : e.minX + (e.maxX - e.minX) * Double($0) / Double(nx) }
+        let ys = (0 ... ny).map { $0 == ny ? e.maxY : e.minY + (e.maxY - e.minY) * Double($0) / Double(ny) }
+        // Pieces closer than this to an inner tile edge are united across it.
+        let edge = 1e-9 * Swift.max(1, abs(e.minX), abs(e.maxX), abs(e.minY), abs(e.maxY))
+        // Polylines are cut to their runs of segments that reach within radius + 1 m of the tile.
+        let reach = radius + 1
+        let output = SharedBuffer<(pieces: GeometryColumn, onEdge: [Bool])?>(repeating: nil, count: nx * ny)
+        let failure = SharedBuffer<String?>(repeating: nil, count: 1)
+        parallelGEOSChunks(nx * ny, minimumChunk: 1) { range, c in
+            for t in range {
+                let ix = t % nx, iy = t / nx
+                let x0 = xs[ix], x1 = xs[ix + 1], y0 = ys[iy], y1 = ys[iy + 1]
+                do {
+                    let rectangle = try Geometry(wkt: "POLYGON ((\(x0) \(y0), \(x1) \(y0), \(x1) \(y1), \(x0) \(y1), \(x0) \(y0)))", context: c)
+                    var result = try polygons.geometry(a, context: c).intersection(rectangle)
+                    var near: [Int] = []
+                    lineTree.forEach(intersecting: Envelope(minX: x0 - radius, minY: y0 - radius, maxX: x1 + radius, maxY: y1 + radius)) { near.append(Int($0)) }
+                    near.sort()
+                    if !near.isEmpty {
+                        let window = Envelope(minX: x0 - reach, minY: y0 - reach, maxX: x1 + reach, maxY: y1 + reach)
+                        let (runs, whole) = runsNear(window, lines: lines, near)
+                        let buffers = try Geometry.unaryUnion(of: try (0 ..< runs.count).map { try runs.geometry($0, context: c).buffer(radius, quadrantSegments: quadrantSegments) }
+                                                                  + whole.map { try lines.geometry($0, context: c).buffer(radius, quadrantSegments: quadrantSegments) },
+                                                              context: c)
+                        result = try result.difference(buffers)
+                    }
+                    var merged = GeometryColumn()
+                    try merged.append(result)
+                    var pieces = GeometryColumn()
+                    var onEdge: [Bool] = []
+                    if merged.types[0] == .polygon || merged.types[0] == .multiPolygon {
+                        for p in merged.parts(of: 0) {
+                            pieces.appendPart(merged, part: p, as: .multiPolygon)
+                            let b = pieces.envelope(pieces.count - 1)
+                            onEdge.append((ix > 0 && b.minX <= x0 + edge) || (ix < nx - 1 && b.maxX >= x1 - edge)
+                                          || (iy > 0 && b.minY <= y0 + edge) || (iy < ny - 1 && b.maxY >= y1 - edge))
+                        }
+                    }
+                    output.withPointer { $0[t] = (pieces, onEdge) }
+                } catch {
+                    failure.withPointer { $0[0] = "tile \(ix + 1),\(iy + 1): \(error)" }
+                }
+            }
+        }
+        if let message = failure.storage[0] { throw AnalysisError("a blank-area tile failed: \(message)") }
+        var result = GeometryColumn()
+        var crossing: [Geometry] = []
+        for tile in output.storage {
+            guard let tile else { continue }
+            for p in 0 ..< tile.pieces.count {
+                if tile.onEdge[p] { crossing.append(try tile.pieces.geometry(p, context: context)) } else { result.append(tile.pieces, feature: p) }
+            }
+        }
+        if !crossing.isEmpty {
+            var united = GeometryColumn()
+            try united.append(try Geometry.unaryUnion(of: crossing, context: context))
+            if united.types[0] == .polygon || united.types[0] == .multiPolygon {
+                for p in united.parts(of: 0) { result.appendPart(united, part: p, as: .multiPolygon) }
+            }
+        }
+        return result
+    }
+
+    /// The parts of polylines `near` (single linestrings of `lines`) that matter inside `window`: each cut
+    /// into its maximal runs of consecutive segments whose boxes meet the window (returned as linestrings);
+    /// polylines that are not one linestring of two or more coordinates are returned whole. A long main is
+    /// then buffered in each tile only where it passes. Inside the tile (the window less the radius and 1 m)
+    /// the runs' buffers cover what the whole polyline's buffer covers: every segment within the radius of
+    /// the tile meets the window, and a run ends at a vertex outside the window, more than the radius away.
+    static func runsNear(_ window: Envelope, lines: GeometryColumn, _ near: [Int]) -> (runs: GeometryColumn, whole: [Int]) {
+        var runs = GeometryColumn()
+        var whole: [Int] = []
+        var run: [(Double, Double)] = []
+        func flush() {
+            if run.count >= 2 {
+                runs.beginFeature(.lineString); runs.addRing(run); runs.endPart(); runs.endFeature()
+            }
+            run.removeAll(keepingCapacity: true)
+        }
+        for k in near {
+            let parts = lines.parts(of: k)
+            guard lines.types[k] == .lineString, parts.count == 1 else { whole.append(k); continue }
+            let rings = Int(lines.partRings[parts.lowerBound]) ..< Int(lines.partRings[parts.lowerBound + 1])
+            guard rings.count == 1 else { whole.append(k); continue }
+            let start = Int(lines.ringCoordinates[rings.lowerBound]), end = Int(lines.ringCoordinates[rings.lowerBound + 1])
+            guard end - start >= 2 else { whole.append(k); continue }
+            for c in start ..< end - 1 {
+                let ax = lines.xy[2 * c], ay = lines.xy[2 * c + 1], bx = lines.xy[2 * c + 2], by = lines.xy[2 * c + 3]
+                if Swift.max(ax, bx) >= window.minX, Swift.min(ax, bx) <= window.maxX, Swift.max(ay, by) >= window.minY, Swift.min(ay, by) <= window.maxY {
+                    if run.isEmpty { run.append((ax, ay)) }
+                    run.append((bx, by))
+                } else {
+                    flush()
+                }
+            }
+            flush()
+        }
+        return (runs, whole)
     }
 
     /// The blank area inside each unit (e.g. district), by GEOS intersection areas.

@@ -13,8 +13,11 @@ enum GDAL {
         // GeoPackage: never fetch anything, never touch the network.
         CPLSetConfigOption("GDAL_HTTP_TIMEOUT", "1")
         CPLSetConfigOption("OGR_GPKG_FOREIGN_KEY_CHECK", "NO")
-        // Wait up to 5 s for another process's lock on a store, from the moment GDAL opens it.
-        CPLSetConfigOption("OGR_SQLITE_PRAGMA", "busy_timeout=\(GeoPackageConnection.busyTimeoutMilliseconds)")
+        // Wait up to 5 s for another process's lock on a store, from the moment GDAL opens it. Debian's SQLite
+        // zeroes every freed page (secure_delete on by default): replacing a 400 MB result layer then journals
+        // and rewrites all of its old pages before the new rows go in; FAST zeroes only where it costs no I/O
+        // (1M coverage rewrite: 6.0–6.7 s → 5.6–5.8 s). Old rows may stay in the file's free pages.
+        CPLSetConfigOption("OGR_SQLITE_PRAGMA", "busy_timeout=\(GeoPackageConnection.busyTimeoutMilliseconds),secure_delete=FAST")
         if let preset = DataFiles.osmConfigFile { CPLSetConfigOption("OSM_CONFIG_FILE", preset) }
         // OSM PBF: use a temporary file beyond 100 MB of nodes instead of memory only.
         CPLSetConfigOption("OSM_MAX_TMPFILE_SIZE", "1024")

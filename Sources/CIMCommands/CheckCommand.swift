@@ -94,12 +94,10 @@ struct CheckCommand: ParsableCommand {
         let result: CheckResult
         do {
             result = try HealthCheck.run(inputs: inputs, standard: standard, system: system, options: options, diagnosisTop: top, timings: timings)
-        } catch let error as AnalysisError {
-            _ = try? fingerprinting.wait()
-            throw StoreError(error.message, file: store.address, hint: error.hint)
         } catch {
             // The fingerprinting thread still holds the store: wait for it before the store goes away.
             _ = try? fingerprinting.wait()
+            if let error = error as? AnalysisError { throw StoreError(error.message, file: store.address, hint: error.hint) }
             throw error
         }
         var stages = result.timings

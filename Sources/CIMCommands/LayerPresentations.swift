@@ -19,19 +19,14 @@ final class LayerPresentations {
         byLayer[layer] = LayerPresentation(aliases: aliases, styles: styles)
     }
 
-    /// `tables`, each with its presentation attached (those without one unchanged).
-    func attached(to tables: [FeatureTable]) -> [FeatureTable] {
-        tables.map { table in
-            var table = table
-            if let presentation = byLayer[table.name] { table.presentation = presentation }
-            return table
-        }
-    }
-
-    /// `tables` with the presentations `collect` sets for them.
+    /// `tables`, each with the presentation `collect` sets for it (those it sets none for unchanged).
     static func attach(_ tables: [FeatureTable], _ collect: (LayerPresentations) throws -> Void) rethrows -> [FeatureTable] {
         let presentations = LayerPresentations(layers: tables.map(\.name))
         try collect(presentations)
-        return presentations.attached(to: tables)
+        return tables.map { table in
+            var table = table
+            if let presentation = presentations.byLayer[table.name] { table.presentation = presentation }
+            return table
+        }
     }
 }

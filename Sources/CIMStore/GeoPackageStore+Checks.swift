@@ -79,9 +79,6 @@ extension GeoPackageStore {
             ])
             try insertValues(values, check: id)
             try writeLayerInTransaction(areas, progress: nil)
-            if let presentation = areas.presentation {
-                try writeQGISMetadataInTransaction(layer: areas.name, aliases: presentation.aliases, styles: presentation.styles)
-            }
             try recordLayer(LayerRecord(layer: areas.name, source: provenance.source, sourceLayer: provenance.sourceLayer,
                                         sourceCRS: provenance.sourceCRS, importedAt: record.time, features: areas.count,
                                         repaired: 0, rejected: 0))

@@ -30,9 +30,6 @@ extension GeoPackageStore {
             if let newCRS, crs == nil { try setCRS(newCRS) }
             for table in tables {
                 try writeLayerInTransaction(table) { progress?(table.name, $0) }
-                if let presentation = table.presentation {
-                    try writeQGISMetadataInTransaction(layer: table.name, aliases: presentation.aliases, styles: presentation.styles)
-                }
                 try recordLayer(LayerRecord(layer: table.name, source: provenance.source, sourceLayer: provenance.sourceLayer,
                                             sourceCRS: provenance.sourceCRS, importedAt: ISO8601DateFormatter().string(from: Date()),
                                             features: table.count, repaired: provenance.repaired, rejected: provenance.rejected))
@@ -56,7 +53,17 @@ extension GeoPackageStore {
         }
     }
 
+    /// Writes `table` as a layer (replacing any layer of its name) with its QGIS aliases and styles when it
+    /// carries them (``FeatureTable/presentation``), inside the caller's transaction.
     func writeLayerInTransaction(_ table: FeatureTable, progress: ((Int) -> Void)?) throws {
+        try writeRowsInTransaction(table, progress: progress)
+        if let presentation = table.presentation {
+            try writeQGISMetadataInTransaction(layer: table.name, aliases: presentation.aliases, styles: presentation.styles)
+        }
+    }
+
+    /// Replaces the layer of `table`'s name by a new one holding `table`'s features.
+    private func writeRowsInTransaction(_ table: FeatureTable, progress: ((Int) -> Void)?) throws {
         if let index = dataset.layerIndex(named: table.name) {
             GDAL.reset()
             guard GDALDatasetDeleteLayer(dataset.handle, Int32(index)) == OGRERR_NONE else {

@@ -18,11 +18,7 @@ public struct BuiltUpArea: Sendable {
     static func fromAreas(_ units: AreaUnits, kind: String) throws -> BuiltUpArea {
         let context = GEOSContext()
         let polygons = try (0 ..< units.count).map { try units.geometries.geometry($0, context: context) }
-        let union = try Geometry.unaryUnion(of: polygons, context: context)
-        var merged = GeometryColumn()
-        try merged.append(union)
-        var parts = GeometryColumn()
-        for p in merged.parts(of: 0) { parts.appendPart(merged, part: p, as: .multiPolygon) }
+        let parts = try BlankAreas.polygonParts(of: try Geometry.unaryUnion(of: polygons, context: context))
         return BuiltUpArea(geometries: parts, source: "areas of kind \(kind)", fromAreas: true)
     }
 
@@ -99,13 +95,7 @@ public struct BlankAreas: Sendable {
                     : try Geometry.unaryUnion(of: near[a].map { try make($0, context) }, context: context)
                 result = try polygon.difference(buffers)
             }
-            var merged = GeometryColumn()
-            try merged.append(result)
-            var pieces = GeometryColumn()
-            if merged.types[0] == .polygon || merged.types[0] == .multiPolygon {
-                for p in merged.parts(of: 0) { pieces.appendPart(merged, part: p, as: .multiPolygon) }
-            }
-            return pieces
+            return try polygonParts(of: result)
         }
         // Few pipes: in parallel, most pipes first.
         let counts: [Int] = near.map(\.count)
@@ -193,17 +183,11 @@ public struct BlankAreas: Sendable {
                                                               context: c)
                         result = try result.difference(buffers)
                     }
-                    var merged = GeometryColumn()
-                    try merged.append(result)
-                    var pieces = GeometryColumn()
-                    var onEdge: [Bool] = []
-                    if merged.types[0] == .polygon || merged.types[0] == .multiPolygon {
-                        for p in merged.parts(of: 0) {
-                            pieces.appendPart(merged, part: p, as: .multiPolygon)
-                            let b = pieces.envelope(pieces.count - 1)
-                            onEdge.append((ix > 0 && b.minX <= x0 + edge) || (ix < nx - 1 && b.maxX >= x1 - edge)
-                                          || (iy > 0 && b.minY <= y0 + edge) || (iy < ny - 1 && b.maxY >= y1 - edge))
-                        }
+                    let pieces = try polygonParts(of: result)
+                    let onEdge = (0 ..< pieces.count).map { p in
+                        let b = pieces.envelope(p)
+                        return (ix > 0 && b.minX <= x0 + edge) || (ix < nx - 1 && b.maxX >= x1 - edge)
+                            || (iy > 0 && b.minY <= y0 + edge) || (iy < ny - 1 && b.maxY >= y1 - edge)
                     }
                     output.withPointer { $0[t] = (pieces, onEdge) }
                 } catch {
@@ -221,13 +205,22 @@ public struct BlankAreas: Sendable {
             }
         }
         if !crossing.isEmpty {
-            var united = GeometryColumn()
-            try united.append(try Geometry.unaryUnion(of: crossing, context: context))
-            if united.types[0] == .polygon || united.types[0] == .multiPolygon {
-                for p in united.parts(of: 0) { result.appendPart(united, part: p, as: .multiPolygon) }
-            }
+            let united = try polygonParts(of: try Geometry.unaryUnion(of: crossing, context: context))
+            for p in 0 ..< united.count { result.append(united, feature: p) }
         }
         return result
+    }
+
+    /// Each polygon of `geometry` as a feature of its own (a one-polygon multipolygon); none when the
+    /// geometry is not polygonal (an empty difference).
+    static func polygonParts(of geometry: Geometry) throws -> GeometryColumn {
+        var merged = GeometryColumn()
+        try merged.append(geometry)
+        var parts = GeometryColumn()
+        if merged.types[0] == .polygon || merged.types[0] == .multiPolygon {
+            for p in merged.parts(of: 0) { parts.appendPart(merged, part: p, as: .multiPolygon) }
+        }
+        return parts
     }
 
     /// The parts of polylines `near` (single linestrings of `lines`) that matter inside `window`: each cut

@@ -42,9 +42,6 @@ extension PostGISStore {
                                    what: "cannot record the check", layer: StoreTables.checks)
             try insertValues(values, check: id)
             try writeLayerInTransaction(areas, srid: srid, progress: nil)
-            if let presentation = areas.presentation {
-                try writeQGISMetadataInTransaction(layer: areas.name, aliases: presentation.aliases, styles: presentation.styles)
-            }
             try recordLayer(LayerRecord(layer: areas.name, source: provenance.source, sourceLayer: provenance.sourceLayer,
                                         sourceCRS: provenance.sourceCRS, importedAt: record.time, features: areas.count, repaired: 0, rejected: 0))
             return id

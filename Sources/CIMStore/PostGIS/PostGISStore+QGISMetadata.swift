@@ -35,24 +35,22 @@ extension PostGISStore {
         let have = Set(fields(layer).map(\.name))
         let geometryColumnName = try geometryColumn(layer)?.name
         let what = "cannot write the layer's QGIS metadata"
-        do {
-            for alias in aliases where have.contains(alias.column) {
-                guard let statement = try connection.scalar("SELECT format('COMMENT ON COLUMN %I.%I.%I IS %L', $1::text, $2::text, $3::text, $4::text)",
-                                                            [schema, layer, alias.column, "\(alias.titleZh) / \(alias.titleEn)"], what: what, layer: layer) else { continue }
-                try connection.execute(statement, what: what, layer: layer)
-            }
-            try connection.execute("DELETE FROM public.layer_styles WHERE f_table_catalog = current_database() AND f_table_schema = $1 AND f_table_name = $2",
-                                   [schema, layer], what: what, layer: layer)
-            let hasType = try connection.scalar("""
-                SELECT 1 FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'layer_styles' AND column_name = 'type'
-                """, what: what, layer: layer) != nil
-            for style in styles {
-                try connection.execute("""
-                    INSERT INTO public.layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, stylename, styleqml, useasdefault,
-                    description\(hasType ? ", type" : "")) VALUES (current_database(), $1, $2, $3, $4, XMLPARSE(DOCUMENT $5), $6::boolean, $7\(hasType ? ", 'vector'" : ""))
-                    """, [schema, layer, geometryColumnName ?? "geom", style.name, style.qml, style.isDefault ? "true" : "false", style.description],
-                    what: what, layer: layer)
-            }
+        for alias in aliases where have.contains(alias.column) {
+            guard let statement = try connection.scalar("SELECT format('COMMENT ON COLUMN %I.%I.%I IS %L', $1::text, $2::text, $3::text, $4::text)",
+                                                        [schema, layer, alias.column, "\(alias.titleZh) / \(alias.titleEn)"], what: what, layer: layer) else { continue }
+            try connection.execute(statement, what: what, layer: layer)
+        }
+        try connection.execute("DELETE FROM public.layer_styles WHERE f_table_catalog = current_database() AND f_table_schema = $1 AND f_table_name = $2",
+                               [schema, layer], what: what, layer: layer)
+        let hasType = try connection.scalar("""
+            SELECT 1 FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'layer_styles' AND column_name = 'type'
+            """, what: what, layer: layer) != nil
+        for style in styles {
+            try connection.execute("""
+                INSERT INTO public.layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, stylename, styleqml, useasdefault,
+                description\(hasType ? ", type" : "")) VALUES (current_database(), $1, $2, $3, $4, XMLPARSE(DOCUMENT $5), $6::boolean, $7\(hasType ? ", 'vector'" : ""))
+                """, [schema, layer, geometryColumnName ?? "geom", style.name, style.qml, style.isDefault ? "true" : "false", style.description],
+                what: what, layer: layer)
         }
     }
 }

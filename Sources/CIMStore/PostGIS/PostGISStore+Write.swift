@@ -41,9 +41,6 @@ extension PostGISStore {
             let time = ISO8601DateFormatter().string(from: Date())
             for table in tables {
                 try writeLayerInTransaction(table, srid: srid) { progress?(table.name, $0) }
-                if let presentation = table.presentation {
-                    try writeQGISMetadataInTransaction(layer: table.name, aliases: presentation.aliases, styles: presentation.styles)
-                }
                 try recordLayer(LayerRecord(layer: table.name, source: provenance.source, sourceLayer: provenance.sourceLayer,
                                             sourceCRS: provenance.sourceCRS, importedAt: time, features: table.count,
                                             repaired: provenance.repaired, rejected: provenance.rejected))
@@ -68,8 +65,8 @@ extension PostGISStore {
         for name in names { _ = try? connection.execute("ANALYZE \(table(name))", what: "cannot analyze", layer: name) }
     }
 
-    /// Builds `table` in a new table of the schema and swaps it in for the layer of its name (inside the
-    /// caller's transaction).
+    /// Builds `table` in a new table of the schema and swaps it in for the layer of its name, with its QGIS
+    /// aliases and styles when it carries them (``FeatureTable/presentation``), inside the caller's transaction.
     func writeLayerInTransaction(_ table: FeatureTable, srid: Int32, progress: ((Int) -> Void)?) throws {
         let stage = "cim_stage_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
         var definitions = ["fid bigint NOT NULL"]
@@ -95,6 +92,9 @@ extension PostGISStore {
         if table.geometryType != nil {
             try connection.execute("ALTER INDEX \(self.table(stage + "_geom")) RENAME TO \(PostgresConnection.quoted(table.name + "_geom_idx"))",
                                    what: what, layer: table.name)
+        }
+        if let presentation = table.presentation {
+            try writeQGISMetadataInTransaction(layer: table.name, aliases: presentation.aliases, styles: presentation.styles)
         }
     }
 }

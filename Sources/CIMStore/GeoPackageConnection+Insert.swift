@@ -31,12 +31,13 @@ extension GeoPackageConnection {
         try rows(sql, values, what: "cannot read the layer's metadata", layer: layer).first?.first ?? nil
     }
 
-    /// Inserts every row of `table` into the (new, empty) layer GDAL created for it.
-    func insert(_ table: FeatureTable, progress: ((Int) -> Void)?) throws {
-        let name = table.name
+    /// Inserts every row of `table` into the new, empty layer `tableName` GDAL created for it (the table's
+    /// own name, or the staging name it is written under before it replaces a layer of that name).
+    func insert(_ table: FeatureTable, into tableName: String, progress: ((Int) -> Void)?) throws {
+        let name = tableName
         let quoted = "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         let hasGeometry = table.geometryType != nil
-        let srsID = hasGeometry ? Int32(try scalar("SELECT srs_id FROM gpkg_geometry_columns WHERE lower(table_name) = lower(?)", [.text(name)], layer: name) ?? 0) : 0
+        let srsID = hasGeometry ? Int32(try scalar("SELECT srs_id FROM gpkg_geometry_columns WHERE lower(table_name) = lower(?)", [.text(name)], layer: table.name) ?? 0) : 0
         var columns = table.columns.map { "\"" + $0.name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
         if hasGeometry { columns.insert("\"geom\"", at: 0) }
         // Rows go in batches of one multi-row INSERT each: per-statement work (and AUTOINCREMENT's
@@ -51,7 +52,7 @@ extension GeoPackageConnection {
         func prepare(rows: Int) throws -> SQLiteStatement {
             let row = "(" + Array(repeating: "?", count: perRow).joined(separator: ", ") + ")"
             let sql = "INSERT INTO \(quoted) (\(columns.joined(separator: ", "))) VALUES " + Array(repeating: row, count: rows).joined(separator: ", ")
-            return try SQLiteStatement(self, sql, what: "cannot prepare the insert", layer: name)
+            return try SQLiteStatement(self, sql, what: "cannot prepare the insert", layer: table.name)
         }
         let batchInsert = try prepare(rows: batch)
         let singleInsert = batch == 1 ? batchInsert : try prepare(rows: 1)
@@ -63,13 +64,13 @@ extension GeoPackageConnection {
         let rtree = "rtree_\(name)_geom"
         var setAside: [String] = []
         for trigger in ["\(rtree)_insert", "trigger_insert_feature_count_\(name)"] {
-            if let sql = try text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", [.text(trigger)], layer: name) {
-                try execute("DROP TRIGGER \"\(trigger.replacingOccurrences(of: "\"", with: "\"\""))\"", layer: name)
+            if let sql = try text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", [.text(trigger)], layer: table.name) {
+                try execute("DROP TRIGGER \"\(trigger.replacingOccurrences(of: "\"", with: "\"\""))\"", layer: table.name)
                 setAside.append(sql)
             }
         }
         var rtreeEntries: [RTreeEntry]?
-        if hasGeometry, try scalar("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?", [.text(rtree)], layer: name) == 1 {
+        if hasGeometry, try scalar("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?", [.text(rtree)], layer: table.name) == 1 {
             rtreeEntries = []
             rtreeEntries?.reserveCapacity(table.count)
         }
@@ -102,7 +103,7 @@ extension GeoPackageConnection {
         func insertOne(_ i: Int) throws {
             bind(single, row: i, first: 1)
             let status = sqlite3_step(single)
-            guard status == SQLITE_DONE else { throw failure(status, "cannot write", layer: name, feature: "#\(i + 1)", statement: single) }
+            guard status == SQLITE_DONE else { throw failure(status, "cannot write", layer: table.name, feature: "#\(i + 1)", statement: single) }
             sqlite3_reset(single)
             rowIDs.append(givenFIDs ? Int64(i + 1) : sqlite3_last_insert_rowid(db))
         }
@@ -116,7 +117,7 @@ extension GeoPackageConnection {
                 // No retry row by row after a failure: SQLite may have rolled the whole transaction back
                 // (SQLITE_FULL, SQLITE_IOERR …), and any further statement would run in autocommit.
                 guard status == SQLITE_DONE else {
-                    throw failure(status, "cannot write", layer: name, feature: end - start == 1 ? "#\(end)" : "#\(start + 1)–#\(end)", statement: target)
+                    throw failure(status, "cannot write", layer: table.name, feature: end - start == 1 ? "#\(end)" : "#\(start + 1)–#\(end)", statement: target)
                 }
                 sqlite3_reset(target)
                 rowIDs.append(contentsOf: (start ..< end).map { Int64($0 + 1) })
@@ -133,20 +134,20 @@ extension GeoPackageConnection {
         }
         withExtendedLifetime((batchInsert, singleInsert)) {}
         if let rtreeEntries {
-            try SQLiteRTreeBulkLoad(connection: self, table: rtree, path: path, layer: name).fill(rtreeEntries)
+            try SQLiteRTreeBulkLoad(connection: self, table: rtree, path: path, layer: table.name).fill(rtreeEntries)
         }
         progress?(table.count)
-        for sql in setAside { try execute(sql, layer: name) }
+        for sql in setAside { try execute(sql, layer: table.name) }
         if let e = extent {
             let statement = try SQLiteStatement(self, "UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ? WHERE lower(table_name) = lower(?)",
-                                                what: "cannot write the layer's extent", layer: name)
+                                                what: "cannot write the layer's extent", layer: table.name)
             for (k, v) in [e.minX, e.minY, e.maxX, e.maxY].enumerated() { sqlite3_bind_double(statement.handle, Int32(k + 1), v) }
             statement.bind(5, name)
             try statement.run()
         }
-        if try scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'gpkg_ogr_contents'", [], layer: name) == 1 {
+        if try scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'gpkg_ogr_contents'", [], layer: table.name) == 1 {
             try run("UPDATE gpkg_ogr_contents SET feature_count = ? WHERE lower(table_name) = lower(?)", [.integer(Int64(table.count)), .text(name)],
-                    what: "cannot write the layer's feature count", layer: name)
+                    what: "cannot write the layer's feature count", layer: table.name)
         }
     }
 

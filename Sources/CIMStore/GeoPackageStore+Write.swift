@@ -63,13 +63,36 @@ extension GeoPackageStore {
     }
 
     /// Replaces the layer of `table`'s name by a new one holding `table`'s features.
+    ///
+    /// A layer that exists already is replaced by stage and rename: the new rows go into a staging layer
+    /// (`cim_stage_…`), then the old layer is deleted (`GDALDatasetDeleteLayer`) and the staging layer takes
+    /// its name (`OGR_L_Rename`), all inside the caller's transaction. Deleting first would put the old
+    /// table's pages on SQLite's free list and the new rows would reuse them at once, so the rollback
+    /// journal would have to save every one of them (a 1M-row result layer: ~400 MB journalled, the write
+    /// 1.4× slower than into a new file). Staged, the new rows go into fresh pages (or pages that were
+    /// already free when the transaction began, which SQLite does not journal); the old table's pages stay in
+    /// the file as free pages that the next write reuses.
     private func writeRowsInTransaction(_ table: FeatureTable, progress: ((Int) -> Void)?) throws {
-        if let index = dataset.layerIndex(named: table.name) {
-            GDAL.reset()
-            guard GDALDatasetDeleteLayer(dataset.handle, Int32(index)) == OGRERR_NONE else {
-                throw StoreError.gdal("cannot replace the layer", message: GDAL.lastError(""), file: path, layer: table.name)
-            }
+        let replacing = dataset.layerIndex(named: table.name) != nil
+        let stageName = replacing ? "cim_stage_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16) : table.name
+        let layer = try createLayer(table, named: String(stageName), progress: progress)
+        guard replacing else { return }
+        guard let index = dataset.layerIndex(named: table.name) else {
+            throw StoreError("the layer vanished while it was being replaced", file: path, layer: table.name)
         }
+        GDAL.reset()
+        guard GDALDatasetDeleteLayer(dataset.handle, Int32(index)) == OGRERR_NONE else {
+            throw StoreError.gdal("cannot replace the layer", message: GDAL.lastError(""), file: path, layer: table.name)
+        }
+        GDAL.reset()
+        guard OGR_L_Rename(layer, table.name) == OGRERR_NONE else {
+            throw StoreError.gdal("cannot replace the layer", message: GDAL.lastError(""), file: path, layer: table.name)
+        }
+    }
+
+    /// Creates the layer `name` (`GDALDatasetCreateLayer`, its fields, its spatial index) and writes
+    /// `table`'s features into it; returns GDAL's handle of the new layer.
+    private func createLayer(_ table: FeatureTable, named name: String, progress: ((Int) -> Void)?) throws -> OGRLayerH {
         var reference: SpatialReference?
         if table.geometryType != nil, let crs {
             guard let known = SpatialReference(definition: crs.identifier) else {
@@ -92,7 +115,7 @@ extension GeoPackageStore {
         }
         GDAL.reset()
         let options = ["FID=fid", "GEOMETRY_NAME=geom", "SPATIAL_INDEX=YES"]
-        guard let layer = GDAL.withStringList(options, { GDALDatasetCreateLayer(dataset.handle, table.name, srs, ogrType, $0) }) else {
+        guard let layer = GDAL.withStringList(options, { GDALDatasetCreateLayer(dataset.handle, name, srs, ogrType, $0) }) else {
             throw StoreError.gdal("cannot create the layer", message: GDAL.lastError(""), file: path, layer: table.name)
         }
         try createFields(layer, table.columns.map { FieldSpec($0.name, $0.values.type) }, layerName: table.name)
@@ -102,8 +125,8 @@ extension GeoPackageStore {
             guard OGR_L_SyncToDisk(layer) == OGRERR_NONE else {
                 throw StoreError.gdal("cannot create the layer", message: GDAL.lastError(""), file: path, layer: table.name)
             }
-            try bulk.insert(table, progress: progress)
-            return
+            try bulk.insert(table, into: name, progress: progress)
+            return layer
         }
         let definition = OGR_L_GetLayerDefn(layer)
         for i in 0 ..< table.count {
@@ -134,5 +157,6 @@ extension GeoPackageStore {
             if let progress, i % 4096 == 4095 { progress(i + 1) }
         }
         progress?(table.count)
+        return layer
     }
 }

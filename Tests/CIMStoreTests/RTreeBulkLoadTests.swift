@@ -134,6 +134,58 @@ struct RTreeBulkLoadTests {
         }
     }
 
+    @Test("a replaced layer is staged under another name, then takes the old one's place: same shape as a fresh write, nothing left over, free pages reused")
+    func replacingALayer() throws {
+        try withTemporaryDirectory { dir in
+            let path = dir.appendingPathComponent("r.gpkg").path
+            let store = try GeoPackageStore.openOrCreate(path)
+            let crs = try CoordinateReferenceSystem(epsg: 4548)
+            try store.writeLayer(try layer(3000, seed: 11), provenance: LayerProvenance(source: "first"), establishing: crs)
+            try store.writeLayer(FeatureTable(name: "other", geometryType: .multiPolygon, geometries: try layer(50, seed: 2).geometries,
+                                              columns: [AttributeColumn("j", .integer((0 ..< 50).map { Int64($0) }))], crs: crs),
+                                 provenance: LayerProvenance(source: "other"), establishing: nil)
+            var pages: [Int] = []
+            for (round, count) in [4000, 4000, 2500, 4000].enumerated() {
+                let table = try layer(count, seed: UInt64(100 + round))
+                try store.writeLayer(table, provenance: LayerProvenance(source: "round \(round)"), establishing: nil)
+                // The contents are the new table's, read back through GDAL.
+                let back = try GeoPackageStore.open(path).snapshot("boxes")
+                #expect(back.count == count)
+                #expect(back.integers("k") == (0 ..< count).map { Optional(Int64($0)) })
+                #expect((0 ..< count).allSatisfy { back.geometries.wkb($0) == table.geometries.wkb($0) }, "round \(round): geometries")
+                // No staging table, trigger, index or metadata row is left; GDAL lists the two layers.
+                #expect(try sql(path, "SELECT count(*) FROM sqlite_master WHERE name LIKE '%cim_stage%' OR sql LIKE '%cim_stage%'") == "0")
+                for table in ["gpkg_contents", "gpkg_geometry_columns", "gpkg_ogr_contents", "gpkg_extensions"] {
+                    #expect(try sql(path, "SELECT count(*) FROM \(table) WHERE table_name LIKE '%cim_stage%'") == "0", "\(table)")
+                }
+                #expect(try GeoPackageStore.open(path).layerNames.filter { !$0.hasPrefix("cim_") } == ["boxes", "other"])
+                // The spatial index, the triggers, the count and the extent are those of a fresh write.
+                #expect(try sql(path, "SELECT rtreecheck('rtree_boxes_geom')") == "ok")
+                let nonEmpty = (0 ..< count).filter { !table.geometries.parts(of: $0).isEmpty }
+                #expect(try sql(path, "SELECT count(*) FROM rtree_boxes_geom") == "\(nonEmpty.count)")
+                #expect(try sql(path, "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'boxes' ORDER BY name)")
+                    == ["rtree_boxes_geom_delete", "rtree_boxes_geom_insert", "rtree_boxes_geom_update1", "rtree_boxes_geom_update2", "rtree_boxes_geom_update3",
+                        "rtree_boxes_geom_update4", "trigger_delete_feature_count_boxes", "trigger_insert_feature_count_boxes"].joined(separator: ","))
+                #expect(try sql(path, "SELECT feature_count FROM gpkg_ogr_contents WHERE table_name = 'boxes'") == "\(count)")
+                let extent = nonEmpty.map { table.geometries.envelope($0) }.reduce(nil as Envelope?) { sum, e in sum.map { $0.union(e) } ?? e }!
+                let stored = try sql(path, "SELECT printf('%.17g|%.17g|%.17g|%.17g', min_x, min_y, max_x, max_y) FROM gpkg_contents WHERE table_name = 'boxes'").split(separator: "|").map { Double($0)! }
+                // (sqlite3 prints 16 digits at most: equal to within the printing.)
+                #expect(zip(stored, [extent.minX, extent.minY, extent.maxX, extent.maxY]).allSatisfy { abs($0 - $1) < 1e-6 }, "\(stored) vs \(extent)")
+                #expect(try sql(path, "PRAGMA integrity_check") == "ok")
+                #expect(try GeoPackageStore.open(path).snapshot("other").count == 50, "the other layer is untouched")
+                pages.append(try Int(sql(path, "PRAGMA page_count"))!)
+            }
+            // The old table's pages stay free and the next write reuses them: the file stops growing.
+            #expect(pages[3] <= pages[1] + pages[1] / 20, "page counts per round: \(pages)")
+            // The layer still works as an ordinary GDAL layer after the rename: an insert is indexed and counted.
+            let insert = try run("ogrinfo", [path, "-sql", "INSERT INTO boxes (k, geom) SELECT k, geom FROM boxes WHERE fid = 2"])
+            #expect(insert.status == 0, "\(insert.stderr)")
+            #expect(try sql(path, "SELECT feature_count FROM gpkg_ogr_contents WHERE table_name = 'boxes'") == "4001")
+            #expect(try sql(path, "SELECT count(*) FROM rtree_boxes_geom WHERE id = 4001") == "1")
+            #expect(try sql(path, "SELECT rtreecheck('rtree_boxes_geom')") == "ok")
+        }
+    }
+
     @Test("sort-tile-recursive packing: groups partition the items, no node over capacity or under half full")
     func packing() {
         for n in [1, 50, 51, 52, 103, 2601, 2602, 10000] {

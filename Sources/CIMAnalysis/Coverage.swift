@@ -203,6 +203,12 @@ public struct StageTimings: Sendable {
         stages.append((name, now.timeIntervalSince(started)))
         started = now
     }
+
+    /// Adds a stage that ran alongside the others (on another thread), with its own duration; the current
+    /// stage goes on.
+    public mutating func record(_ name: String, seconds: Double) {
+        stages.append((name, seconds))
+    }
 }
 
 /// What every coverage metric starts from: residential buildings with reference points, facilities

@@ -75,14 +75,30 @@ struct AnalysisRun {
     /// Writes the result layers with the QGIS aliases and styles `qgis` sets for them, all in one transaction
     /// (either everything lands or nothing), with a progress line; returns where they went (nil when nothing
     /// is written).
+    ///
+    /// `pending` names layers still being computed (on another thread) and a function that waits for them:
+    /// they are written after `tables`, in the same transaction (``PendingLayers``). `whileWaiting` runs
+    /// once `tables` are written, before the wait (a command hands the terminal back to its analysis'
+    /// progress line there).
     @discardableResult
-    mutating func write(_ tables: [FeatureTable], source: String, qgis: ((LayerPresentations) throws -> Void)? = nil) throws -> (any LayerStore)? {
+    mutating func write(_ tables: [FeatureTable], then pending: PendingLayers? = nil, whileWaiting: (() -> Void)? = nil, source: String,
+                        qgis: ((LayerPresentations) throws -> Void)? = nil) throws -> (any LayerStore)? {
         guard writes else { return nil }
         let tables = try qgis.map { try LayerPresentations.attach(tables, $0) } ?? tables
         let target = try out.map { try openResultTarget($0, for: store) } ?? store
-        let writer = ProgressReporter("writing \(tables.map(\.name).joined(separator: ", "))", total: tables.map(\.count).reduce(0, +))
+        var writer = ProgressReporter("writing \(tables.map(\.name).joined(separator: ", "))", total: tables.map(\.count).reduce(0, +))
         var written: [String: Int] = [:]
-        try target.writeLayers(tables, provenance: LayerProvenance(source: source)) { name, count in
+        let attached = pending.map { pending in
+            PendingLayers(names: pending.names) {
+                writer.finish()
+                whileWaiting?()
+                let more = try pending.tables()
+                writer = ProgressReporter("writing \(more.map(\.name).joined(separator: ", "))", total: more.map(\.count).reduce(0, +))
+                written = [:]
+                return try qgis.map { try LayerPresentations.attach(more, $0) } ?? more
+            }
+        }
+        try target.writeLayers(tables, then: attached, provenance: LayerProvenance(source: source), establishing: nil) { name, count in
             written[name] = count
             writer.update(written.values.reduce(0, +))
         }

@@ -54,18 +54,34 @@ struct GapsCommand: ParsableCommand {
         let pipes = try run.load("pipes", fields: ["id", "kind", "diameter_mm", "up_invert", "down_invert"])
         let areas = try run.loadIfPresent("areas", fields: ["id", "kind", "name"])
         run.lap("load")
-        let options = GapsOptions(kinds: kinds, radius: radius, merge: merge, builtUpKind: within, districtKind: districts,
+        var options = GapsOptions(kinds: kinds, radius: radius, merge: merge, builtUpKind: within, districtKind: districts,
                                   unknownIsResidential: unknownResidential)
+        // The blank areas (the slowest stage) are computed on their own thread while pipe_service and
+        // blank_zones are written (one core writes SQLite or COPY, the other is free); all three layers land
+        // in one transaction: either all or none.
+        options.computeBlankAreas = false
         let progress = StageProgress()
-        let result = try AnalysisRun.analyse(run.store.address) {
+        let partial = try AnalysisRun.analyse(run.store.address) {
             try PipeGaps.run(buildings: buildings, pipes: pipes, areas: areas, standard: standard, options: options, timings: &run.timings) {
                 progress.update($0, $1, $2)
             }
         }
         progress.finish()
-        // All three layers in one transaction: either all land or none.
-        let target = try run.write([result.serviceLayer(), result.zoneLayer(), result.blankAreaLayer()],
-                                   source: "cim gaps --kinds \(kinds) --radius \(radius) --merge \(merge)") { try QGISMetadata.gaps($0) }
+        let address = run.store.address
+        progress.mute(true)
+        let blankAreas = BackgroundWork { () throws -> GapsResult in
+            var result = partial
+            try AnalysisRun.analyse(address) { try PipeGaps.addBlankAreas(to: &result) { progress.update($0, $1, $2) } }
+            return result
+        }
+        let ready = [partial.serviceLayer(), partial.zoneLayer()]
+        let source = "cim gaps --kinds \(kinds) --radius \(radius) --merge \(merge)"
+        let target = try run.write(ready, then: PendingLayers(names: ["blank_areas"]) { [try blankAreas.wait().blankAreaLayer()] },
+                                   whileWaiting: { progress.mute(false) }, source: source) { try QGISMetadata.gaps($0) }
+        progress.finish()
+        // Without a write (never for gaps today) the blank areas are still waited for.
+        let result = try blankAreas.wait()
+        run.timings.record("blank areas (alongside the write)", seconds: blankAreas.seconds)
         for warning in result.warnings { printError("warning: \(warning)") }
         try output.emit(Self.summary(result, timings: run.timings, target: target?.address ?? "", top: top))
     }
@@ -143,9 +159,11 @@ func fmt(_ value: Double) -> String { String(format: "%g", value) }
 final class StageProgress: @unchecked Sendable {
     private var stage = ""
     private var reporter: ProgressReporter?
+    private var muted = false
     private let lock = NSLock()
     func update(_ name: String, _ done: Int, _ total: Int) {
         lock.lock(); defer { lock.unlock() }
+        guard !muted else { return }
         if name != stage {
             reporter?.finish()
             reporter = ProgressReporter(name, total: total)
@@ -154,4 +172,10 @@ final class StageProgress: @unchecked Sendable {
         reporter?.update(done)
     }
     func finish() { lock.lock(); reporter?.finish(); lock.unlock() }
+    /// Stops (true) or resumes (false) drawing: another progress line has the terminal meanwhile.
+    func mute(_ muted: Bool) {
+        lock.lock(); defer { lock.unlock() }
+        self.muted = muted
+        if muted { reporter?.finish(); reporter = nil; stage = "" }
+    }
 }

@@ -5,17 +5,23 @@ import Foundation
 
 extension GeoPackageStore {
     /// Writes several layers in one transaction (each replacing any layer of its name): either all of them
-    /// land, or none and the previous contents stay. `progress` gets the layer name and features written.
-    public func writeLayers(_ tables: [FeatureTable], provenance: LayerProvenance, establishing newCRS: CoordinateReferenceSystem?,
-                            progress: ((String, Int) -> Void)?) throws {
-        for table in tables {
-            guard table.geometryType == nil || crs != nil || newCRS != nil else {
-                throw StoreError("the store has no CRS yet", file: path, layer: table.name)
-            }
-            for column in table.columns where column.values.count != table.count {
-                throw StoreError("column '\(column.name)' has \(column.values.count) values for \(table.count) features", file: path, layer: table.name)
+    /// land, or none and the previous contents stay. `pending` layers are written after `tables`, in the
+    /// same transaction, once ``PendingLayers/tables`` returns them. `progress` gets the layer name and
+    /// features written.
+    public func writeLayers(_ tables: [FeatureTable], then pending: PendingLayers?, provenance: LayerProvenance,
+                            establishing newCRS: CoordinateReferenceSystem?, progress: ((String, Int) -> Void)?) throws {
+        /// Refuses a table that cannot be written, before any of it is.
+        func check(_ tables: [FeatureTable]) throws {
+            for table in tables {
+                guard table.geometryType == nil || crs != nil || newCRS != nil else {
+                    throw StoreError("the store has no CRS yet", file: path, layer: table.name)
+                }
+                for column in table.columns where column.values.count != table.count {
+                    throw StoreError("column '\(column.name)' has \(column.values.count) values for \(table.count) features", file: path, layer: table.name)
+                }
             }
         }
+        try check(tables)
         if dataset.commitGate.mode == .sealed {
             throw StoreError("an earlier write to this store failed and was rolled back; nothing more is written through this handle", file: path,
                              hint: "open the store again")
@@ -28,12 +34,21 @@ extension GeoPackageStore {
         dataset.commitGate.mode = .writing
         do {
             if let newCRS, crs == nil { try setCRS(newCRS) }
-            for table in tables {
-                try writeLayerInTransaction(table) { progress?(table.name, $0) }
-                try recordLayer(LayerRecord(layer: table.name, source: provenance.source, sourceLayer: provenance.sourceLayer,
-                                            sourceCRS: provenance.sourceCRS, importedAt: ISO8601DateFormatter().string(from: Date()),
-                                            features: table.count, repaired: provenance.repaired, rejected: provenance.rejected))
-                try recordIssues(layer: table.name, provenance.issues)
+            /// Writes `tables` with their cim_layers records and import issues.
+            func write(_ tables: [FeatureTable]) throws {
+                for table in tables {
+                    try writeLayerInTransaction(table) { progress?(table.name, $0) }
+                    try recordLayer(LayerRecord(layer: table.name, source: provenance.source, sourceLayer: provenance.sourceLayer,
+                                                sourceCRS: provenance.sourceCRS, importedAt: ISO8601DateFormatter().string(from: Date()),
+                                                features: table.count, repaired: provenance.repaired, rejected: provenance.rejected))
+                    try recordIssues(layer: table.name, provenance.issues)
+                }
+            }
+            try write(tables)
+            if let pending {
+                let more = try pending.resolve(store: path)
+                try check(more)
+                try write(more)
             }
             dataset.commitGate.mode = .committing
             try dataset.commit()

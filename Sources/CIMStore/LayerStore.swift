@@ -59,8 +59,12 @@ public protocol LayerStore: AnyObject {
     /// index and a `cim_layers` record from `provenance` (and its import issues). `establishing` fixes the
     /// store's CRS in the same transaction (first import into a new store). `progress` gets the layer name
     /// and the features written so far.
-    func writeLayers(_ tables: [FeatureTable], provenance: LayerProvenance, establishing newCRS: CoordinateReferenceSystem?,
-                     progress: ((String, Int) -> Void)?) throws
+    ///
+    /// `pending` are layers still being computed when the write begins: after `tables` are written, the
+    /// store calls ``PendingLayers/tables`` (which waits for them) and writes what it returns in the same
+    /// transaction. When it throws, nothing of the write lands.
+    func writeLayers(_ tables: [FeatureTable], then pending: PendingLayers?, provenance: LayerProvenance,
+                     establishing newCRS: CoordinateReferenceSystem?, progress: ((String, Int) -> Void)?) throws
 
     /// A value of `cim_metadata`.
     func metadataValue(_ key: String) throws -> String?
@@ -113,7 +117,13 @@ extension LayerStore {
 
     /// Writes several layers in one transaction without fixing a CRS.
     public func writeLayers(_ tables: [FeatureTable], provenance: LayerProvenance, progress: ((String, Int) -> Void)? = nil) throws {
-        try writeLayers(tables, provenance: provenance, establishing: nil, progress: progress)
+        try writeLayers(tables, then: nil, provenance: provenance, establishing: nil, progress: progress)
+    }
+
+    /// Writes several layers in one transaction, all known up front (see ``writeLayers(_:then:provenance:establishing:progress:)``).
+    public func writeLayers(_ tables: [FeatureTable], provenance: LayerProvenance, establishing newCRS: CoordinateReferenceSystem?,
+                            progress: ((String, Int) -> Void)?) throws {
+        try writeLayers(tables, then: nil, provenance: provenance, establishing: newCRS, progress: progress)
     }
 
     /// Exports with the default options.
@@ -130,5 +140,30 @@ extension LayerStore {
     public func existingFields(_ layer: String, _ wanted: [String]) -> [String] {
         let have = Set(fields(layer).map(\.name))
         return wanted.filter { have.contains($0) }
+    }
+}
+
+/// Layers of a write that are still being computed when it begins (``LayerStore/writeLayers(_:then:provenance:establishing:progress:)``):
+/// a command writes its finished layers while the last one is computed on the other core, and that one
+/// joins the same transaction.
+public struct PendingLayers {
+    /// Their names, known up front (a store takes their write locks with the others').
+    public var names: [String]
+    /// Waits for the layers and returns them (each named as in ``names``); an error rolls the whole write back.
+    public var tables: () throws -> [FeatureTable]
+
+    public init(names: [String], tables: @escaping () throws -> [FeatureTable]) {
+        self.names = names
+        self.tables = tables
+    }
+
+    /// The tables, checked to be exactly the layers announced.
+    func resolve(store: String) throws -> [FeatureTable] {
+        let resolved = try tables()
+        guard resolved.map(\.name) == names else {
+            throw StoreError("the layers computed during the write (\(resolved.map(\.name).joined(separator: ", "))) are not those announced (\(names.joined(separator: ", ")))",
+                             file: store)
+        }
+        return resolved
     }
 }

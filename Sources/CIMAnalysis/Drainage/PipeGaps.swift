@@ -162,29 +162,11 @@ public enum PipeGaps {
             let all = BlankZones.cluster(footprints: stock.geometries, members: Array(0 ..< stock.count), merge: options.merge)
             builtUp = try BuiltUpArea.derived(from: stock.geometries, groups: all, merge: options.merge, quadrantSegments: options.quadrantSegments)
         }
-        let blankAreas = !options.computeBlankAreas ? BlankAreas(geometries: GeometryColumn(), areas: [], builtUp: [])
-            : try BlankAreas.compute(builtUp: builtUp, pipes: pipes, radius: radius, quadrantSegments: options.quadrantSegments) {
-                progress?("blank areas", $0, builtUp.geometries.count)
-            }
-        var blankAreaDistrict = [Int32](repeating: -1, count: blankAreas.count)
-        var blankByDistrict: [Double] = []
-        if let districts, blankAreas.count > 0 {
-            let context = GEOSContext()
-            var points: [Double] = []
-            for i in 0 ..< blankAreas.count {
-                let point = try blankAreas.geometries.geometry(i, context: context).pointOnSurface()
-                points.append(try point.x()); points.append(try point.y())
-            }
-            blankAreaDistrict = districts.assign(points: points)
-            blankByDistrict = try blankAreas.area(in: districts)
-        }
-        timings.lap("blank areas")
-
         var byDistrict: [DistrictGaps] = []
         if let districts {
             byDistrict = (0 ..< districts.count).map {
                 DistrictGaps(index: $0, id: districts.ids[$0], name: districts.names[$0], buildings: 0, unserved: 0, unservedFloorArea: 0,
-                             unservedResidents: 0, zones: 0, blankArea: blankByDistrict.isEmpty ? 0 : blankByDistrict[$0])
+                             unservedResidents: 0, zones: 0, blankArea: 0)
             }
             for b in 0 ..< stock.count {
                 let d = Int(districtOfBuilding[b])
@@ -198,9 +180,39 @@ public enum PipeGaps {
             }
             for zone in zones where zone.district >= 0 { byDistrict[zone.district].zones += 1 }
         }
-        return GapsResult(options: options, standard: standard, buildings: stock, pipes: pipes, service: service, inScope: inScope,
-                          districts: districts, districtOfBuilding: districtOfBuilding, zones: zones, zonePolygons: zonePolygons,
-                          zoneOfBuilding: zoneOfBuilding, builtUp: builtUp, builtUpArea: builtUp.area, blankAreas: blankAreas,
-                          blankAreaDistrict: blankAreaDistrict, byDistrict: byDistrict, warnings: warnings)
+        var result = GapsResult(options: options, standard: standard, buildings: stock, pipes: pipes, service: service, inScope: inScope,
+                                districts: districts, districtOfBuilding: districtOfBuilding, zones: zones, zonePolygons: zonePolygons,
+                                zoneOfBuilding: zoneOfBuilding, builtUp: builtUp, builtUpArea: builtUp.area,
+                                blankAreas: BlankAreas(geometries: GeometryColumn(), areas: [], builtUp: []),
+                                blankAreaDistrict: [], byDistrict: byDistrict, warnings: warnings)
+        if options.computeBlankAreas { try addBlankAreas(to: &result, progress: progress) }
+        timings.lap(options.computeBlankAreas ? "blank areas" : "built-up land")
+        return result
+    }
+
+    /// Computes the blank areas of a run made without them (``GapsOptions/computeBlankAreas`` false): the
+    /// built-up land beyond every pipe buffer (``BlankAreas/compute(builtUp:pipes:radius:quadrantSegments:tileSize:progress:)``),
+    /// the district of each (by its PointOnSurface) and the blank area per district. `cim gaps` runs this
+    /// while the other two layers are being written.
+    public static func addBlankAreas(to result: inout GapsResult, progress: (@Sendable (String, Int, Int) -> Void)? = nil) throws {
+        let builtUp = result.builtUp
+        let blankAreas = try BlankAreas.compute(builtUp: builtUp, pipes: result.pipes, radius: result.options.radius,
+                                                quadrantSegments: result.options.quadrantSegments) {
+            progress?("blank areas", $0, builtUp.geometries.count)
+        }
+        var blankAreaDistrict = [Int32](repeating: -1, count: blankAreas.count)
+        if let districts = result.districts, blankAreas.count > 0 {
+            let context = GEOSContext()
+            var points: [Double] = []
+            for i in 0 ..< blankAreas.count {
+                let point = try blankAreas.geometries.geometry(i, context: context).pointOnSurface()
+                points.append(try point.x()); points.append(try point.y())
+            }
+            blankAreaDistrict = districts.assign(points: points)
+            let blankByDistrict = try blankAreas.area(in: districts)
+            for d in result.byDistrict.indices { result.byDistrict[d].blankArea = blankByDistrict[d] }
+        }
+        result.blankAreas = blankAreas
+        result.blankAreaDistrict = blankAreaDistrict
     }
 }

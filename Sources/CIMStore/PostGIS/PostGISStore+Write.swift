@@ -11,44 +11,61 @@ extension PostGISStore {
     /// end of the transaction, so readers see the last committed layer the whole time and wait only for the
     /// swap. Writers of the same layer are serialised by an advisory lock per layer: the second waits up to
     /// the session's `lock_timeout` (5 s), then gets "the store is busy". ANALYZE runs after the commit.
-    public func writeLayers(_ tables: [FeatureTable], provenance: LayerProvenance, establishing newCRS: CoordinateReferenceSystem?,
-                            progress: ((String, Int) -> Void)?) throws {
-        for table in tables {
-            guard table.geometryType == nil || crs != nil || newCRS != nil else {
-                throw StoreError("the store has no CRS yet", file: address, layer: table.name)
+    public func writeLayers(_ tables: [FeatureTable], then pending: PendingLayers?, provenance: LayerProvenance,
+                            establishing newCRS: CoordinateReferenceSystem?, progress: ((String, Int) -> Void)?) throws {
+        /// Refuses a layer name or table that cannot be written, before any of it is.
+        func check(_ names: [String], _ tables: [FeatureTable]) throws {
+            for name in names {
+                guard !StoreTables.isOwn(name), !Self.reservedTables.contains(name), name.utf8.count <= 50 else {
+                    throw StoreError("'\(name)' cannot be a layer name here (names starting cim_, spatial_ref_sys, layer_styles and names over 50 bytes are reserved)",
+                                     file: address, layer: name)
+                }
             }
-            for column in table.columns where column.values.count != table.count {
-                throw StoreError("column '\(column.name)' has \(column.values.count) values for \(table.count) features", file: address, layer: table.name)
-            }
-            guard !StoreTables.isOwn(table.name), !Self.reservedTables.contains(table.name), table.name.utf8.count <= 50 else {
-                throw StoreError("'\(table.name)' cannot be a layer name here (names starting cim_, spatial_ref_sys, layer_styles and names over 50 bytes are reserved)",
-                                 file: address, layer: table.name)
+            for table in tables {
+                guard table.geometryType == nil || crs != nil || newCRS != nil else {
+                    throw StoreError("the store has no CRS yet", file: address, layer: table.name)
+                }
+                for column in table.columns where column.values.count != table.count {
+                    throw StoreError("column '\(column.name)' has \(column.values.count) values for \(table.count) features", file: address, layer: table.name)
+                }
             }
         }
+        try check(tables.map(\.name) + (pending?.names ?? []), tables)
         let storeCRS = crs ?? newCRS
         if let newCRS, crs == nil, newCRS.isGeographic {
             throw StoreError("the store's CRS must be projected (metres), \(newCRS.identifier) is lon/lat", file: address)
         }
         let srid = try storeCRS.map { try self.srid(for: $0) } ?? 0
-        if tables.contains(where: { $0.presentation != nil }) { try ensureLayerStylesTable() }
+        // (Pending layers are written by cim's analyses, which always give them a presentation.)
+        if pending != nil || tables.contains(where: { $0.presentation != nil }) { try ensureLayerStylesTable() }
+        let names = tables.map(\.name) + (pending?.names ?? [])
         try connection.transaction(what: "cannot write", layer: tables.first?.name) {
-            try lockLayers(tables.map(\.name))
+            try lockLayers(names)
             try ensureStoreTables()
             if let newCRS, crs == nil {
                 try setMetadata("crs", newCRS.identifier)
                 try setMetadata("crs_name", newCRS.name)
             }
             let time = ISO8601DateFormatter().string(from: Date())
-            for table in tables {
-                try writeLayerInTransaction(table, srid: srid) { progress?(table.name, $0) }
-                try recordLayer(LayerRecord(layer: table.name, source: provenance.source, sourceLayer: provenance.sourceLayer,
-                                            sourceCRS: provenance.sourceCRS, importedAt: time, features: table.count,
-                                            repaired: provenance.repaired, rejected: provenance.rejected))
-                try recordIssues(layer: table.name, provenance.issues)
+            /// Writes `tables` with their cim_layers records and import issues.
+            func write(_ tables: [FeatureTable]) throws {
+                for table in tables {
+                    try writeLayerInTransaction(table, srid: srid) { progress?(table.name, $0) }
+                    try recordLayer(LayerRecord(layer: table.name, source: provenance.source, sourceLayer: provenance.sourceLayer,
+                                                sourceCRS: provenance.sourceCRS, importedAt: time, features: table.count,
+                                                repaired: provenance.repaired, rejected: provenance.rejected))
+                    try recordIssues(layer: table.name, provenance.issues)
+                }
+            }
+            try write(tables)
+            if let pending {
+                let more = try pending.resolve(store: address)
+                try check([], more)
+                try write(more)
             }
         }
         if crs == nil, let newCRS { crs = newCRS }
-        analyze(tables.map(\.name))
+        analyze(names)
     }
 
     /// Takes the write lock of each layer for the rest of the transaction (`pg_advisory_xact_lock`, in name

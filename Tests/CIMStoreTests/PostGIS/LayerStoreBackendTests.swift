@@ -105,6 +105,53 @@ import Testing
         }
     }
 
+    @Test("layers computed during a write join its transaction; a failure or a wrong layer while waiting for them leaves the store as it was",
+          arguments: testBackends)
+    func pendingLayersJoinTheWrite(backend: StoreBackend) throws {
+        try withFreshStore(backend, crs: Self.crs) { store, _ in
+            let tables = Self.tables(seed: 21)
+            try store.writeLayers([tables[0], tables[1]], provenance: LayerProvenance(source: "first"))
+            let before = try [tables[0].name, tables[1].name].map { try store.fingerprint($0) }
+            struct Stop: Error {}
+            // The pending computation fails after the ready layers were written: none of it lands.
+            var renamed = tables[2]
+            renamed.name = tables[0].name
+            var asked = 0
+            #expect(throws: Stop.self) {
+                try store.writeLayers([renamed], then: PendingLayers(names: [tables[1].name]) { asked += 1; throw Stop() },
+                                      provenance: LayerProvenance(source: "second"), establishing: nil, progress: nil)
+            }
+            #expect(asked == 1)
+            #expect(try [tables[0].name, tables[1].name].map { try store.fingerprint($0) } == before)
+            #expect(try store.layerRecords().map(\.source) == ["first", "first"])
+            // Layers other than those announced are refused, and nothing lands either.
+            #expect(throws: StoreError.self) {
+                try store.writeLayers([renamed], then: PendingLayers(names: [tables[1].name]) { [tables[3]] },
+                                      provenance: LayerProvenance(source: "third"), establishing: nil, progress: nil)
+            }
+            #expect(try [tables[0].name, tables[1].name].map { try store.fingerprint($0) } == before)
+            #expect(!store.hasLayer(tables[3].name))
+            // Given, they are written in the same transaction, recorded like the others, and read back exactly.
+            var late = tables[4]
+            late.name = tables[1].name
+            var order: [String] = []
+            try store.writeLayers([renamed], then: PendingLayers(names: [late.name]) { order.append("computed"); return [late] },
+                                  provenance: LayerProvenance(source: "fourth"), establishing: nil) { name, _ in
+                if order.last != name { order.append(name) }
+            }
+            #expect(order == [renamed.name, "computed", late.name])
+            /// The table as written, with the fids the store gives (1, 2, …).
+            func numbered(_ table: FeatureTable) -> FeatureTable {
+                var table = table
+                table.fids = (1 ... table.count).map(Int64.init)
+                return table
+            }
+            expectSameTable(try store.snapshot(renamed.name), numbered(renamed), "ready layer")
+            expectSameTable(try store.snapshot(late.name), numbered(late), "pending layer")
+            #expect(try store.layerRecords().map(\.source) == ["fourth", "fourth"])
+        }
+    }
+
     @Test(arguments: testBackends)
     func provenanceIssuesAndMetadataAreRecorded(backend: StoreBackend) throws {
         try withFreshStore(backend, crs: Self.crs) { store, _ in

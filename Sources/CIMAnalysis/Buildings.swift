@@ -70,10 +70,10 @@ public struct ResidentialBuildings: Sendable {
         let result = SharedBuffer(repeating: 0.0, count: rows.count * 2)
         let failure = SharedBuffer<String?>(repeating: nil, count: 1)
         parallelGEOSChunks(rows.count) { range, context in
+            var crossings: [Double] = []
             for k in range {
                 do {
-                    let point = try geometries.geometry(rows[k], context: context).pointOnSurface()
-                    let x = try point.x(), y = try point.y()
+                    let (x, y) = try geometries.pointOnSurface(rows[k], context: context, crossings: &crossings)
                     result.withPointer { $0[2 * k] = x; $0[2 * k + 1] = y }
                 } catch {
                     failure.withPointer { $0[0] = "building \(idValues[rows[k]] ?? "#\(rows[k])"): \(error)" }

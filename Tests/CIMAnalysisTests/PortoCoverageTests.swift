@@ -6,6 +6,28 @@ import Testing
 
 @Suite("Coverage on real data (Porto, OSM preset)")
 struct PortoCoverageTests {
+    @Test("reference points of real footprints (Porto and Helsinki) equal GEOS's PointOnSurface bit for bit", arguments: ["porto", "helsinki"])
+    func referencePointsEqualGEOS(city: String) throws {
+        let folder = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try GeoPackageStore.openOrCreate(folder.appendingPathComponent("\(city).gpkg").path)
+        _ = try store.importOSM(source: dataDirectory.appendingPathComponent("\(city).osm.pbf").path, preset: OSMPreset.shipped())
+        let footprints = try store.snapshot("buildings").geometries
+        let context = GEOSContext()
+        var crossings: [Double] = []
+        var direct = 0
+        for i in 0 ..< footprints.count {
+            let geos = try footprints.geometry(i, context: context).pointOnSurface()
+            let (x, y) = (try geos.x(), try geos.y())
+            if let p = footprints.interiorPoint(ofPolygonal: i, crossings: &crossings) {
+                direct += 1
+                #expect(p.x.bitPattern == x.bitPattern && p.y.bitPattern == y.bitPattern, "building \(i): \(p) vs GEOS (\(x), \(y))")
+            }
+        }
+        #expect(footprints.count > 400)
+        #expect(direct == footprints.count, "\(direct) of \(footprints.count) on the direct path")
+    }
+
     @Test("dist_<category> equals brute-force GEOS distances on Porto within 1e-6 m")
     func portoMatchesBruteForce() throws {
         let folder = try temporaryDirectory()

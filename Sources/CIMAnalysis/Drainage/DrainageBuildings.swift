@@ -57,10 +57,10 @@ public struct DrainageBuildings: Sendable {
         let failure = SharedBuffer<String?>(repeating: nil, count: 1)
         let ids = self.ids
         parallelGEOSChunks(rows.count, minimumChunk: 512) { range, context in
+            var crossings: [Double] = []
             for k in range {
                 do {
-                    let point = try geometries.geometry(k, context: context).pointOnSurface()
-                    let x = try point.x(), y = try point.y()
+                    let (x, y) = try geometries.pointOnSurface(k, context: context, crossings: &crossings)
                     result.withPointer { $0[2 * k] = x; $0[2 * k + 1] = y }
                 } catch {
                     failure.withPointer { $0[0] = "building \(ids[k]): \(error)" }

@@ -105,12 +105,13 @@ struct BlankAreaToleranceTests {
         let builtUp = BuiltUpArea(geometries: column, source: "test", fromAreas: true)
         let chains = LineChains.join(pipes.geometries, features: Array(0 ..< pipes.count))
         let tree = PackedRTree(envelopes: chains.envelopes)
-        for (radius, q, tile, cell) in [(50.0, 8, 300.0, 10.0), (30.0, 4, 170.0, 4.0), (50.0, 8, 1000.0, 37.0), (45.0, 8, 230.0, 1.5)] {
+        // r = 8 m marks no 10 m cell: whole boxes near many runs take away the runs' union at once.
+        for (radius, q, tile, cell) in [(50.0, 8, 300.0, 10.0), (30.0, 4, 170.0, 4.0), (50.0, 8, 1000.0, 37.0), (45.0, 8, 230.0, 1.5), (8.0, 8, 300.0, 10.0)] {
             // The oracle: the land minus the union of every polyline's buffer, one difference (the method before the cells).
             let buffers = try (0 ..< chains.count).map { try chains.geometry($0, context: context).buffer(radius, quadrantSegments: q) }
             let oracle = try BlankAreas.polygonParts(of: try land.difference(try Geometry.unaryUnion(of: buffers, context: context)))
             let whole = try Geometry.unaryUnion(of: (0 ..< oracle.count).map { try oracle.geometry($0, context: context) }, context: context)
-            #expect(oracle.count > 20, "\(oracle.count) blank areas") // pieces to compare, several crossing tile edges
+            #expect(oracle.count > (radius > 10 ? 20 : 0), "\(oracle.count) blank areas") // pieces to compare, several crossing tile edges
             let untiled = try BlankAreas.compute(builtUp: builtUp, pipes: pipes, radius: radius, quadrantSegments: q, cellSize: cell)
             let tiled = try BlankAreas.blankInTiles(column, 0, lines: chains, lineTree: tree, radius: radius, quadrantSegments: q, tileSize: tile,
                                                     cellSize: cell, context: context)

@@ -142,6 +142,9 @@ public struct BlankAreas: Sendable {
     /// of at most this size (see ``blankInTiles``).
     public static let tileSize = 1500.0
 
+    /// Boxes near more runs than this unite their buffers and take them away at once (see ``blankInRectangle``).
+    static let manyRuns = 24
+
     /// The side (m) of the cells of the ``CoverGrid`` that finds where blank land may be (see
     /// ``blankInRectangle``).
     public static let cellSize = 10.0
@@ -227,7 +230,8 @@ public struct BlankAreas: Sendable {
     ///   to another) is clipped from `part` (`GEOSIntersection_r`) and the buffers (`GEOSBuffer_r`) of the
     ///   polylines' runs near the box (``runsNear``) are taken away from it one by one, nearest first
     ///   (`GEOSDifference_r`, which only nodes the part of a buffer near what is left), skipping those that
-    ///   cannot reach what is left and stopping when nothing is.
+    ///   cannot reach what is left and stopping when nothing is; a box near more than ``manyRuns`` runs
+    ///   (much blank land: a small radius, a sparse network) takes away their union at once instead.
     /// Inside a box the buffers of the runs cover what the polylines' buffers cover, and outside the boxes
     /// there is no blank land, so the result is the set of `part` minus the union of every buffer (up to
     /// floating-point noding and GEOS's input-line simplification near a run's cut ends), at the cost of small overlays where blank land may be (a few per cent of
@@ -237,7 +241,9 @@ public struct BlankAreas: Sendable {
                                  quadrantSegments: Int, cellSize: Double, context c: GEOSContext) throws -> GeometryColumn {
         // Polylines are cut to their runs of segments that reach within radius + 1 m of a box.
         let reach = radius + 1
-        var grid = CoverGrid(minX: rectangle.minX, minY: rectangle.minY, maxX: rectangle.maxX, maxY: rectangle.maxY, cellSize: cellSize)
+        // At most about 4M cells (a vast built-up polygon with few pipes): coarser cells only mark fewer.
+        let side = Swift.max(cellSize, ((rectangle.maxX - rectangle.minX) * (rectangle.maxY - rectangle.minY) / 4e6).squareRoot())
+        var grid = CoverGrid(minX: rectangle.minX, minY: rectangle.minY, maxX: rectangle.maxX, maxY: rectangle.maxY, cellSize: side)
         let certain = radius - 1.5 * tolerance(radius: radius, quadrantSegments: quadrantSegments)
         if certain > 0 {
             for k in near {
@@ -272,7 +278,16 @@ public struct BlankAreas: Sendable {
                     let dx = Swift.max(e.minX - cx, 0, cx - e.maxX), dy = Swift.max(e.minY - cy, 0, cy - e.maxY)
                     return (dx * dx + dy * dy, k)
                 }.sorted { $0 < $1 }
-                for (_, k) in order {
+                if order.count > manyRuns {
+                    // Much blank land among many runs (a small radius, a sparse network): one union and one
+                    // difference cost less than many differences of a large remainder.
+                    let buffers = try order.map { (_, k) in
+                        try (k < runs.count ? runs.geometry(k, context: c) : lines.geometry(wholeLines[k - runs.count], context: c))
+                            .buffer(radius, quadrantSegments: quadrantSegments)
+                    }
+                    result = try result.difference(try Geometry.unaryUnion(of: buffers, context: c))
+                }
+                for (_, k) in order where order.count <= manyRuns {
                     guard let left = try result.envelope() else { break }
                     let e = envelope(k)
                     // A buffer lies within the radius of its run's envelope.

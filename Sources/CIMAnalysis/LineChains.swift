@@ -42,15 +42,22 @@ enum LineChains {
             }
             return (0, 0)
         }
-        struct Key: Hashable { var x: UInt64; var y: UInt64 }
-        var endsAt: [Key: [Int32]] = [:]
-        endsAt.reserveCapacity(n)
+        // Ends sorted by their coordinate's bits: ends at one point are adjacent.
+        var keyed: [(x: UInt64, y: UInt64, end: Int32)] = []
+        keyed.reserveCapacity(2 * n)
         for end in 0 ..< 2 * n {
             let c = endCoordinate(end)
-            endsAt[Key(x: xy[2 * c].bitPattern, y: xy[2 * c + 1].bitPattern), default: []].append(Int32(end))
+            keyed.append((xy[2 * c].bitPattern, xy[2 * c + 1].bitPattern, Int32(end)))
         }
+        keyed.sort { ($0.x, $0.y, $0.end) < ($1.x, $1.y, $1.end) }
         var partner = [Int32](repeating: -1, count: 2 * n)
-        for ends in endsAt.values where ends.count >= 2 {
+        var start = 0
+        while start < keyed.count {
+            var stop = start + 1
+            while stop < keyed.count && keyed[stop].x == keyed[start].x && keyed[stop].y == keyed[start].y { stop += 1 }
+            defer { start = stop }
+            guard stop - start >= 2 else { continue }
+            let ends = keyed[start ..< stop].map(\.end)
             if ends.count == 2 { partner[Int(ends[0])] = ends[1]; partner[Int(ends[1])] = ends[0]; continue }
             let directions = ends.map { direction(Int($0)) }
             var pairs: [(Double, Int, Int)] = []

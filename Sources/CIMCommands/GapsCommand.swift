@@ -51,7 +51,7 @@ struct GapsCommand: ParsableCommand {
         let standard = try self.standard.map { try Standard.load(URL(fileURLWithPath: $0)) } ?? Standard.shipped()
         var run = try AnalysisRun(stores, out: out, requires: [.buildings, .pipes], nonEmpty: ["buildings", "pipes"])
         let buildings = try run.load("buildings", fields: ["id", "floors", "height", "use", "residents", "households"])
-        let pipes = try run.load("pipes", fields: ["id", "kind", "diameter_mm", "up_invert", "down_invert"])
+        let pipes = try run.load("pipes", fields: ["id", "kind"]) // diameters and inverts are for the audit, not here
         let areas = try run.loadIfPresent("areas", fields: ["id", "kind", "name"])
         run.lap("load")
         var options = GapsOptions(kinds: kinds, radius: radius, merge: merge, builtUpKind: within, districtKind: districts,

@@ -228,6 +228,40 @@ struct DrainageZoneTests {
         #expect(blank.integers("unserved_buildings")! == [4])
     }
 
+    @Test("a zone polygon is the closing of its footprints united with every footprint (the oracle unites them all)",
+          arguments: [31 as UInt64, 32])
+    func closingAgainstEveryFootprint(seed: UInt64) throws {
+        let city = try RandomCity(seed: seed, buildings: 1400, facilities: 0, categories: [], size: 1100)
+        let footprints = city.buildings.geometries
+        let all = BlankZones.cluster(footprints: footprints, members: Array(0 ..< footprints.count), merge: 100)
+        let context = GEOSContext()
+        // Groups of several sizes: the biggest (parallel path when over the threshold) and closings at 12 m.
+        var cases = [(all.max { $0.count < $1.count }!, 100.0)]
+        for members in BlankZones.cluster(footprints: footprints, members: Array(0 ..< footprints.count), merge: 12)
+            .sorted(by: { $0.count > $1.count }).prefix(10) where members.count >= 2 {
+            cases.append((members, 12))
+        }
+        #expect(cases.count >= 6)
+        var outside = 0
+        for (members, merge) in cases {
+            let own = try members.map { try footprints.geometry($0, context: context) }
+            let closed = try Geometry.unaryUnion(of: own.map { try $0.buffer(merge / 2) }, context: context).buffer(-merge / 2)
+            let oracle = try closed.union(try Geometry.unaryUnion(of: own, context: context))
+            outside += try own.filter { try $0.difference(closed).area() >= 1e-6 }.count
+            for parallel in [false, true] {
+                let zone = try BlankZones.closing(members, footprints: footprints, merge: merge, quadrantSegments: 8, context: context, parallel: parallel)
+                let polygon = try zone.geometry(0, context: context)
+                // Every footprint is in it, whole.
+                #expect(try own.allSatisfy { try $0.difference(polygon).area() < 1e-6 }, "\(members.count) buildings, merge \(merge), parallel \(parallel)")
+                // The same set as the oracle's; the sequential path unites in the oracle's order, the parallel one
+                // in chunks (floating-point noding differs).
+                let tolerance = parallel ? 1e-6 : 1e-9
+                #expect(try polygon.symmetricDifference(oracle).area() <= tolerance * oracle.area(), "\(members.count) buildings, merge \(merge), parallel \(parallel)")
+            }
+        }
+        #expect(outside > 0) // corners the closing cuts: the footprints do change the union
+    }
+
     @Test("large groups and many pipes take the parallel paths and agree with the sequential ones")
     func parallelPaths() throws {
         let city = try RandomCity(seed: 8, buildings: 1400, facilities: 0, categories: [], size: 1100)

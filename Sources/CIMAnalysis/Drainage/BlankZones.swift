@@ -134,7 +134,16 @@ public enum BlankZones {
         if half > 0 {
             let dilated = try unite { i, c in try footprints.geometry(i, context: c).buffer(half, quadrantSegments: q) }
             zone = try dilated.buffer(-half, quadrantSegments: q)
-            if includeFootprints { zone = try zone.union(try unite { i, c in try footprints.geometry(i, context: c) }) }
+            if includeFootprints {
+                // Only the footprints the closing does not contain change the union: the same set, without
+                // uniting the (many) footprints inside it.
+                let closing = try PreparedGeometry(zone)
+                let outside = try members.compactMap { i -> Geometry? in
+                    let footprint = try footprints.geometry(i, context: context)
+                    return try closing.contains(footprint) ? nil : footprint
+                }
+                if !outside.isEmpty { zone = try zone.union(try Geometry.unaryUnion(of: outside, context: context)) }
+            }
         } else {
             zone = try unite { i, c in try footprints.geometry(i, context: c) }
         }

@@ -40,7 +40,8 @@ public struct DrainageBuildings: Sendable {
         ids = rows.map { idValues[$0] ?? "fid \(buildings.fids.isEmpty ? $0 + 1 : Int(buildings.fids[$0]))" }
         uses = rows.map { useValues[$0] }
         floors = rows.map { ResidentialBuildings.floors(floors: floorValues[$0], height: heights[$0], floorHeight: standard.parameters.floorHeightMetres) }
-        let geometries = all.subset(rows)
+        // Usually every row has a footprint: then no copy of the column.
+        let geometries = rows.count == n ? all : all.subset(rows)
         self.geometries = geometries
         footprintArea = (0 ..< rows.count).map { geometries.area($0) }
         floorArea = zip(footprintArea, floors).map { $0 * Double($1) }

@@ -204,6 +204,39 @@ struct DrainageZoneTests {
         } throws: { "\($0)".contains("no areas of kind 'urban'") }
     }
 
+    @Test("the closing of a whole city in tiles equals the closing in one piece within 0.01 h (GEOS's buffer simplification near tile edges)",
+          arguments: [(11, 400.0), (12, 250.0)] as [(UInt64, Double)])
+    func tiledClosingEqualsOneClosing(seed: UInt64, tileSize: Double) throws {
+        // Clusters of footprints over 2 km, with gaps wider than 2h between some: land with holes and several parts.
+        var g = SplitMix64(seed: seed)
+        var footprints = GeometryColumn()
+        let context = GEOSContext()
+        for _ in 0 ..< 1800 {
+            let cluster = Double(g.next() % 9)
+            let cx = 39_500_000 + (cluster.truncatingRemainder(dividingBy: 3)) * 700 + g.uniform(0, 450)
+            let cy = 3_300_000 + (cluster / 3).rounded(.down) * 700 + g.uniform(0, 450)
+            let w = g.uniform(6, 30), h = g.uniform(6, 30), a = g.uniform(0, Double.pi)
+            let (c, s) = (cos(a), sin(a))
+            let corners = [(0.0, 0.0), (w, 0.0), (w, h), (0.0, h), (0.0, 0.0)].map { "\(cx + $0.0 * c - $0.1 * s) \(cy + $0.0 * s + $0.1 * c)" }
+            try footprints.append(try Geometry(wkt: "POLYGON ((\(corners.joined(separator: ", "))))", context: context))
+        }
+        let members = Array(0 ..< footprints.count)
+        let half = 50.0
+        let one = try BlankZones.closing(members, footprints: footprints, merge: 2 * half, quadrantSegments: 8, includeFootprints: false,
+                                         context: context, parallel: false).geometry(0, context: context)
+        let tiled = try BlankZones.tiledClosing(members, footprints: footprints, half: half, quadrantSegments: 8, tileSize: tileSize, context: context)
+        let area = try one.area()
+        #expect(area > 1e6)
+        let tiledArea = try tiled.area()
+        #expect(abs(tiledArea - area) <= 1e-6 * area, "areas \(tiledArea) vs \(area)")
+        #expect(try one.symmetricDifference(tiled).area() <= 1e-6 * area)
+        let hausdorff = try one.hausdorffDistance(to: tiled, densify: 0.1)
+        #expect(hausdorff <= 0.01 * half, "Hausdorff \(hausdorff) m")
+        #expect(try tiled.isValid())
+        // More than one tile was used.
+        #expect(tileSize * 3 < 2100)
+    }
+
     @Test("layers: written through the store and read back")
     func layersRoundTrip() throws {
         let (buildings, pipes, areas) = tinyCity()

@@ -27,6 +27,7 @@ public struct BuiltUpArea: Sendable {
     /// half the merge distance h), without the zones' final union with the footprints, which costs more than
     /// the rest for a whole city: convex footprint corners may be cut by up to h·(1 − cos(π/4q)) (under a
     /// metre for h = 50 m, q = 8). Groups lie more than the merge distance apart, so the polygons are disjoint.
+    /// A large group (a whole city) is closed in tiles (``BlankZones/tiledClosing(_:footprints:half:quadrantSegments:tileSize:context:)``).
     static func derived(from footprints: GeometryColumn, groups: [[Int]], merge: Double, quadrantSegments: Int) throws -> BuiltUpArea {
         let polygons = try BlankZones.polygons(footprints: footprints, groups: groups, merge: merge, quadrantSegments: quadrantSegments,
                                                includeFootprints: false)

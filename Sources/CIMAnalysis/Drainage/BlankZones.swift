@@ -131,7 +131,9 @@ public enum BlankZones {
             return try Geometry.unaryUnion(of: members.map { try make($0, context) }, context: context)
         }
         var zone: Geometry
-        if half > 0 {
+        if half > 0 && parallel && !includeFootprints {
+            zone = try tiledClosing(members, footprints: footprints, half: half, quadrantSegments: q, context: context)
+        } else if half > 0 {
             let dilated = try unite { i, c in try footprints.geometry(i, context: c).buffer(half, quadrantSegments: q) }
             zone = try dilated.buffer(-half, quadrantSegments: q)
             if includeFootprints {
@@ -151,6 +153,55 @@ public enum BlankZones {
         try column.append(zone)
         column.setType(.multiPolygon, at: 0)
         return column
+    }
+
+    /// Side of the tiles of ``tiledClosing(_:footprints:half:quadrantSegments:tileSize:context:)`` (m).
+    static let closingTileSize = 1500.0
+
+    /// The closing of a large group (built-up land derived from a whole city's buildings) in square tiles on
+    /// both cores: per tile, the footprints within 2h of it (h = `half`) are buffered by h and united, the
+    /// union is buffered by −h and clipped to the tile; the pieces are then united. A point's closing depends
+    /// only on the footprints within 2h of it, so each tile's piece is the whole group's closing there; the
+    /// union of one city's buffers in one go spent most of its time noding the whole city at once (119 s at
+    /// 1M buildings). Equal to the untiled closing up to floating-point noise along the tile edges (tested).
+    static func tiledClosing(_ members: [Int], footprints: GeometryColumn, half: Double, quadrantSegments q: Int,
+                             tileSize: Double = closingTileSize, context: GEOSContext) throws -> Geometry {
+        var box = footprints.envelope(members[0])
+        for i in members { box = box.union(footprints.envelope(i)) }
+        let extent = box
+        let columns = max(1, Int(((extent.maxX - extent.minX) / tileSize).rounded(.up)))
+        let rows = max(1, Int(((extent.maxY - extent.minY) / tileSize).rounded(.up)))
+        // The footprints near each tile (their envelopes within 2h of it).
+        let reach = 2 * half
+        var near = Array(repeating: [Int](), count: columns * rows)
+        for i in members {
+            let e = footprints.envelope(i)
+            let c0 = max(0, Int(((e.minX - reach - extent.minX) / tileSize).rounded(.down)))
+            let c1 = min(columns - 1, Int(((e.maxX + reach - extent.minX) / tileSize).rounded(.down)))
+            let r0 = max(0, Int(((e.minY - reach - extent.minY) / tileSize).rounded(.down)))
+            let r1 = min(rows - 1, Int(((e.maxY + reach - extent.minY) / tileSize).rounded(.down)))
+            guard c0 <= c1, r0 <= r1 else { continue }
+            for r in r0 ... r1 { for c in c0 ... c1 { near[r * columns + c].append(i) } }
+        }
+        let tiles = near.indices.filter { !near[$0].isEmpty }.sorted { near[$0].count > near[$1].count }
+        let nearTiles = near
+        let pieces = try parallelGEOSChunks(tiles.count, minimumChunk: 1, into: context) { range, c in
+            var found: [Geometry] = []
+            for k in range {
+                let t = tiles[k]
+                let x0 = extent.minX + Double(t % columns) * tileSize, y0 = extent.minY + Double(t / columns) * tileSize
+                // The last row and column reach the extent's edge exactly.
+                let x1 = t % columns == columns - 1 ? extent.maxX + reach : x0 + tileSize
+                let y1 = t / columns == rows - 1 ? extent.maxY + reach : y0 + tileSize
+                let lowX = t % columns == 0 ? extent.minX - reach : x0, lowY = t / columns == 0 ? extent.minY - reach : y0
+                let buffers = try nearTiles[t].map { try footprints.geometry($0, context: c).buffer(half, quadrantSegments: q) }
+                let closed = try Geometry.unaryUnion(of: buffers, context: c).buffer(-half, quadrantSegments: q)
+                let tile = try Geometry(wkt: "POLYGON ((\(lowX) \(lowY), \(x1) \(lowY), \(x1) \(y1), \(lowX) \(y1), \(lowX) \(lowY)))", context: c)
+                found.append(try closed.intersection(tile))
+            }
+            return try Geometry.unaryUnion(of: found, context: c)
+        }
+        return try Geometry.unaryUnion(of: pieces, context: context)
     }
 
     /// Zones from groups of unserved buildings: totals, nearest pipe, district, ranked by floor area

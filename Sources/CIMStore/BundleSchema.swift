@@ -1,3 +1,4 @@
+import Foundation
 import CIMTables
 /// The CIM bundle (v1): the layers a store holds, their geometry kinds and fields (see README, "Bundle schema").
 
@@ -82,4 +83,10 @@ enum StoreTables {
 
     /// True when `name` is one of the store's own tables (a `cim_` name that is not a shared layer).
     static func isOwn(_ name: String) -> Bool { name.hasPrefix("cim_") && !sharedLayers.contains(name) }
+
+    /// A fresh name for a layer being written before it replaces the one it is named for (`cim_stage_` and
+    /// 16 hex digits), on both stores.
+    static func stagingName() -> String {
+        "cim_stage_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+    }
 }

@@ -10,18 +10,7 @@ extension GeoPackageStore {
     /// features written.
     public func writeLayers(_ tables: [FeatureTable], then pending: PendingLayers?, provenance: LayerProvenance,
                             establishing newCRS: CoordinateReferenceSystem?, progress: ((String, Int) -> Void)?) throws {
-        /// Refuses a table that cannot be written, before any of it is.
-        func check(_ tables: [FeatureTable]) throws {
-            for table in tables {
-                guard table.geometryType == nil || crs != nil || newCRS != nil else {
-                    throw StoreError("the store has no CRS yet", file: path, layer: table.name)
-                }
-                for column in table.columns where column.values.count != table.count {
-                    throw StoreError("column '\(column.name)' has \(column.values.count) values for \(table.count) features", file: path, layer: table.name)
-                }
-            }
-        }
-        try check(tables)
+        try FeatureTable.checkWritable(tables, hasCRS: crs != nil || newCRS != nil, address: path)
         if dataset.commitGate.mode == .sealed {
             throw StoreError("an earlier write to this store failed and was rolled back; nothing more is written through this handle", file: path,
                              hint: "open the store again")
@@ -47,7 +36,7 @@ extension GeoPackageStore {
             try write(tables)
             if let pending {
                 let more = try pending.resolve(store: path)
-                try check(more)
+                try FeatureTable.checkWritable(more, hasCRS: crs != nil || newCRS != nil, address: path)
                 try write(more)
             }
             dataset.commitGate.mode = .committing
@@ -89,8 +78,7 @@ extension GeoPackageStore {
     /// the file as free pages that the next write reuses.
     private func writeRowsInTransaction(_ table: FeatureTable, progress: ((Int) -> Void)?) throws {
         let replacing = dataset.layerIndex(named: table.name) != nil
-        let stageName = replacing ? "cim_stage_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16) : table.name
-        let layer = try createLayer(table, named: String(stageName), progress: progress)
+        let layer = try createLayer(table, named: replacing ? StoreTables.stagingName() : table.name, progress: progress)
         guard replacing else { return }
         guard let index = dataset.layerIndex(named: table.name) else {
             throw StoreError("the layer vanished while it was being replaced", file: path, layer: table.name)

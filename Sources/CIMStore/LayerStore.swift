@@ -143,6 +143,22 @@ extension LayerStore {
     }
 }
 
+extension FeatureTable {
+    /// Refuses, before anything is written, tables that cannot be written into a store at `address`: a
+    /// geometry column while the store has no CRS (`hasCRS`: the store's or the one being established), a
+    /// column whose value count is not the feature count.
+    static func checkWritable(_ tables: [FeatureTable], hasCRS: Bool, address: String) throws {
+        for table in tables {
+            guard table.geometryType == nil || hasCRS else {
+                throw StoreError("the store has no CRS yet", file: address, layer: table.name)
+            }
+            for column in table.columns where column.values.count != table.count {
+                throw StoreError("column '\(column.name)' has \(column.values.count) values for \(table.count) features", file: address, layer: table.name)
+            }
+        }
+    }
+}
+
 /// Layers of a write that are still being computed when it begins (``LayerStore/writeLayers(_:then:provenance:establishing:progress:)``):
 /// a command writes its finished layers while the last one is computed on the other core, and that one
 /// joins the same transaction.

@@ -196,8 +196,8 @@ public enum BlankZones {
                 let lowX = t % columns == 0 ? extent.minX - reach : x0, lowY = t / columns == 0 ? extent.minY - reach : y0
                 let buffers = try nearTiles[t].map { try footprints.geometry($0, context: c).buffer(half, quadrantSegments: q) }
                 let closed = try Geometry.unaryUnion(of: buffers, context: c).buffer(-half, quadrantSegments: q)
-                let tile = try Geometry(wkt: "POLYGON ((\(lowX) \(lowY), \(x1) \(lowY), \(x1) \(y1), \(lowX) \(y1), \(lowX) \(lowY)))", context: c)
-                found.append(try closed.intersection(tile))
+                let tile = try BlankAreas.rectangle(Envelope(minX: lowX, minY: lowY, maxX: x1, maxY: y1), context: c)
+                found.append(try BlankAreas.polygonal(try closed.intersection(tile)))
             }
             return try Geometry.unaryUnion(of: found, context: c)
         }

@@ -203,10 +203,10 @@ public enum PipeGaps {
         var blankAreaDistrict = [Int32](repeating: -1, count: blankAreas.count)
         if let districts = result.districts, blankAreas.count > 0 {
             let context = GEOSContext()
-            var points: [Double] = []
+            var points: [Double] = [], crossings: [Double] = []
             for i in 0 ..< blankAreas.count {
-                let point = try blankAreas.geometries.geometry(i, context: context).pointOnSurface()
-                points.append(try point.x()); points.append(try point.y())
+                let point = try blankAreas.geometries.pointOnSurface(i, context: context, crossings: &crossings)
+                points.append(point.x); points.append(point.y)
             }
             blankAreaDistrict = districts.assign(points: points)
             let blankByDistrict = try blankAreas.area(in: districts)

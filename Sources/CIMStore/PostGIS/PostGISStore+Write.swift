@@ -13,24 +13,15 @@ extension PostGISStore {
     /// the session's `lock_timeout` (5 s), then gets "the store is busy". ANALYZE runs after the commit.
     public func writeLayers(_ tables: [FeatureTable], then pending: PendingLayers?, provenance: LayerProvenance,
                             establishing newCRS: CoordinateReferenceSystem?, progress: ((String, Int) -> Void)?) throws {
-        /// Refuses a layer name or table that cannot be written, before any of it is.
-        func check(_ names: [String], _ tables: [FeatureTable]) throws {
-            for name in names {
-                guard !StoreTables.isOwn(name), !Self.reservedTables.contains(name), name.utf8.count <= 50 else {
-                    throw StoreError("'\(name)' cannot be a layer name here (names starting cim_, spatial_ref_sys, layer_styles and names over 50 bytes are reserved)",
-                                     file: address, layer: name)
-                }
-            }
-            for table in tables {
-                guard table.geometryType == nil || crs != nil || newCRS != nil else {
-                    throw StoreError("the store has no CRS yet", file: address, layer: table.name)
-                }
-                for column in table.columns where column.values.count != table.count {
-                    throw StoreError("column '\(column.name)' has \(column.values.count) values for \(table.count) features", file: address, layer: table.name)
-                }
+        let names = tables.map(\.name) + (pending?.names ?? [])
+        for name in names {
+            guard !StoreTables.isOwn(name), !Self.reservedTables.contains(name), name.utf8.count <= 50 else {
+                throw StoreError("'\(name)' cannot be a layer name here (names starting cim_, spatial_ref_sys, layer_styles and names over 50 bytes are reserved)",
+                                 file: address, layer: name)
             }
         }
-        try check(tables.map(\.name) + (pending?.names ?? []), tables)
+        let hasCRS = crs != nil || newCRS != nil
+        try FeatureTable.checkWritable(tables, hasCRS: hasCRS, address: address)
         let storeCRS = crs ?? newCRS
         if let newCRS, crs == nil, newCRS.isGeographic {
             throw StoreError("the store's CRS must be projected (metres), \(newCRS.identifier) is lon/lat", file: address)
@@ -38,7 +29,6 @@ extension PostGISStore {
         let srid = try storeCRS.map { try self.srid(for: $0) } ?? 0
         // (Pending layers are written by cim's analyses, which always give them a presentation.)
         if pending != nil || tables.contains(where: { $0.presentation != nil }) { try ensureLayerStylesTable() }
-        let names = tables.map(\.name) + (pending?.names ?? [])
         try connection.transaction(what: "cannot write", layer: tables.first?.name) {
             try lockLayers(names)
             try ensureStoreTables()
@@ -60,7 +50,7 @@ extension PostGISStore {
             try write(tables)
             if let pending {
                 let more = try pending.resolve(store: address)
-                try check([], more)
+                try FeatureTable.checkWritable(more, hasCRS: hasCRS, address: address)
                 try write(more)
             }
         }
@@ -85,7 +75,7 @@ extension PostGISStore {
     /// Builds `table` in a new table of the schema and swaps it in for the layer of its name, with its QGIS
     /// aliases and styles when it carries them (``FeatureTable/presentation``), inside the caller's transaction.
     func writeLayerInTransaction(_ table: FeatureTable, srid: Int32, progress: ((Int) -> Void)?) throws {
-        let stage = "cim_stage_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+        let stage = StoreTables.stagingName()
         var definitions = ["fid bigint NOT NULL"]
         if let type = table.geometryType { definitions.append("geom \(FeatureTableCopyCodec.geometrySQLType(type, srid: srid))") }
         definitions += table.columns.map { "\(PostgresConnection.quoted($0.name)) \(FeatureTableCopyCodec.sqlType($0.values))" }
